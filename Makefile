@@ -1,0 +1,52 @@
+# Agora: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint translations extract-messages assets install lock clean
+
+run: install assets translations  ## serve the demo city on http://127.0.0.1:5000
+	AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask db upgrade
+	AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask demo load --if-empty
+	@AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask demo accounts
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install assets translations lint  ## the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
+	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+assets: static/vendor/htmx.min.js
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/vendor/htmx.min.js: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+translations: install
+	$(BIN)/pybabel -q compile -d translations
+
+extract-messages: install  ## refresh the catalogues after changing user-facing text
+	$(BIN)/python scripts/sync_translations.py
+
+lock: install  ## re-pin every installed package in constraints.txt
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

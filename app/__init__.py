@@ -1,0 +1,95 @@
+"""Agora: participatory deliberation and voting for cities."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import BASE_DIR, Config, ProductionConfig, config_from_env, database_url
+
+
+def create_app(config_class: type[Config] | None = None, **overrides: object) -> Flask:
+    """Build the application: configuration, extensions, features, errors, commands."""
+    config_class = config_class or config_from_env()
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+
+    app = Flask(
+        __name__,
+        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("TESTING"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("agora").setLevel(logging.INFO)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of app/extensions.py to this app."""
+    from app import i18n
+    from app.accounts.services import init_password_hasher
+    from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=None)
+    limiter.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    init_password_hasher(app)
+    i18n.register_filters(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each feature's blueprint."""
+    from app.accounts import bp as accounts_bp
+    from app.admin import bp as admin_bp
+    from app.main import bp as main_bp
+    from app.organisations import bp as organisations_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/account")
+    app.register_blueprint(organisations_bp, url_prefix="/organisations")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render error pages in the visitor's language."""
+    from app.errors import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers, htmx caching hints and template globals."""
+    from app import i18n, security
+    from app.admin.services import site_context
+
+    security.register(app)
+    app.context_processor(site_context)
+    app.context_processor(i18n.locale_context)
+
+
+def register_cli(app: Flask) -> None:
+    """Command-line groups: `flask users ...`, `flask demo ...`, `flask translations ...`."""
+    from app.accounts.cli import users_cli
+    from app.demo import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,7 @@
+"""Accounts: registration, login, profile, roles and personal data."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from app.accounts import routes  # noqa: E402,F401  - routes attach themselves to bp

@@ -1,0 +1,375 @@
+"""Account logic: registration, tokens, login sessions, passwords, personal data."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select
+
+from app.accounts.models import LoginSession, Role, User
+from app.db_types import utcnow
+from app.extensions import db
+from app.mail import send_mail
+
+CONFIRM_SALT = "agora.confirm-email"
+RESET_SALT = "agora.reset-password"
+# Last-seen times are written at most this often, so reading pages does not write every time.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+class AccountError(Exception):
+    """A request about an account that cannot be carried out; the message is for the user."""
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+def init_password_hasher(app: Flask) -> None:
+    """Create the argon2id hasher with this app's cost settings."""
+    hasher = PasswordHasher(
+        time_cost=app.config["ARGON2_TIME_COST"],
+        memory_cost=app.config["ARGON2_MEMORY_COST"],
+        parallelism=app.config["ARGON2_PARALLELISM"],
+    )
+    app.extensions["agora.password_hasher"] = hasher
+    # Verifying against this keeps unknown-email logins as slow as known ones.
+    app.extensions["agora.dummy_hash"] = hasher.hash(secrets.token_urlsafe(16))
+
+
+def _hasher() -> PasswordHasher:
+    return current_app.extensions["agora.password_hasher"]
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password."""
+    return _hasher().hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Check a password, spending the same time whether or not the user exists."""
+    stored = user.password_hash if user is not None and user.password_hash else None
+    try:
+        _hasher().verify(stored or current_app.extensions["agora.dummy_hash"], password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if stored is None:
+        return False
+    if _hasher().check_needs_rehash(stored):
+        user.password_hash = hash_password(password)
+    return True
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+def normalize_email(email: str) -> str:
+    """Emails are compared trimmed and in lower case."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The live account with this address, if any."""
+    return db.session.scalar(
+        select(User).where(User.email == normalize_email(email), User.deleted_at.is_(None))
+    )
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _password_fingerprint(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def make_confirmation_token(user: User) -> str:
+    """A signed token that confirms this user's current address."""
+    return _serializer(CONFIRM_SALT).dumps({"uid": user.id, "email": user.email})
+
+
+def make_reset_token(user: User) -> str:
+    """A signed token that works until the password changes or it expires."""
+    return _serializer(RESET_SALT).dumps({"uid": user.id, "pw": _password_fingerprint(user)})
+
+
+def _load_token(token: str, salt: str, max_age: int) -> dict[str, Any] | None:
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# --- registration and confirmation -----------------------------------------------------------
+
+def register_user(email: str, display_name: str, password: str, locale: str) -> User | None:
+    """Create an unconfirmed account and mail a confirmation link.
+
+    When the address is taken, mail its owner instead and return None; the visitor sees the
+    same page either way, so the form cannot be used to find out who has an account.
+    """
+    password_hash = hash_password(password)  # always, so both paths take the same time
+    existing = find_user_by_email(email)
+    if existing is not None:
+        send_mail(
+            existing.email, "mail/already_registered", existing.locale or locale,
+            user=existing, login_url=url_for("accounts.login", _external=True),
+            reset_url=url_for("accounts.reset_request", _external=True),
+        )
+        return None
+    now = utcnow()
+    user = User(
+        email=normalize_email(email),
+        display_name=display_name.strip(),
+        password_hash=password_hash,
+        locale=locale,
+        privacy_consent_at=now,
+        role=Role.RESIDENT,
+    )
+    db.session.add(user)
+    db.session.flush()
+    _send_confirmation(user)
+    db.session.commit()
+    return user
+
+
+def _send_confirmation(user: User) -> None:
+    token = make_confirmation_token(user)
+    send_mail(
+        user.email, "mail/confirm_email", user.locale,
+        user=user, confirm_url=url_for("accounts.confirm_email", token=token, _external=True),
+    )
+
+
+def resend_confirmation(user: User) -> None:
+    """Mail a fresh confirmation link to an unconfirmed user."""
+    if not user.is_confirmed:
+        _send_confirmation(user)
+
+
+def confirm_email(token: str) -> User | None:
+    """Mark the address in the token confirmed; None for a bad, old or stale token."""
+    data = _load_token(token, CONFIRM_SALT, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    if data is None:
+        return None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.is_deleted or user.email != data.get("email"):
+        return None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return user
+
+
+# --- login sessions --------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose email and password match, or None (same time either way)."""
+    user = find_user_by_email(email)
+    if verify_password(user, password):
+        db.session.commit()  # keeps a rehashed password
+        return user
+    return None
+
+
+def start_login_session(user: User) -> str:
+    """Record a new signed-in browser and return its token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=_token_hash(token)))
+    db.session.commit()
+    user.login_token = token
+    return token
+
+
+def load_user_for_session(token: str) -> User | None:
+    """The user behind a login token, unless it was ended or has been idle too long."""
+    login = db.session.scalar(select(LoginSession).where(
+        LoginSession.token_hash == _token_hash(token)))
+    if login is None:
+        return None
+    now = utcnow()
+    idle_limit = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    if now - login.last_seen_at > idle_limit:
+        db.session.delete(login)
+        db.session.commit()
+        return None
+    user = db.session.get(User, login.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - login.last_seen_at > LAST_SEEN_RESOLUTION:
+        login.last_seen_at = now
+        db.session.commit()
+    user.login_token = token
+    return user
+
+
+def end_login_session(token: str | None) -> None:
+    """Sign one browser out on the server."""
+    if token:
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+        db.session.commit()
+
+
+def end_other_sessions(user: User, keep_token: str | None = None) -> None:
+    """Sign out every browser of this user except, optionally, the current one."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep_token:
+        query = query.where(LoginSession.token_hash != _token_hash(keep_token))
+    db.session.execute(query)
+
+
+def count_login_sessions(user: User) -> int:
+    """How many browsers are signed in as this user."""
+    return db.session.scalar(
+        select(func.count()).select_from(LoginSession).where(LoginSession.user_id == user.id)
+    ) or 0
+
+
+# --- password reset and change ---------------------------------------------------------------
+
+def request_password_reset(email: str, locale: str) -> None:
+    """Mail a reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    token = make_reset_token(user)
+    send_mail(
+        user.email, "mail/reset_password", user.locale or locale,
+        user=user, reset_url=url_for("accounts.reset_password", token=token, _external=True),
+    )
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a reset token is for, while it is unused and fresh."""
+    data = _load_token(token, RESET_SALT, current_app.config["RESET_TOKEN_MAX_AGE"])
+    if data is None:
+        return None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.is_deleted or data.get("pw") != _password_fingerprint(user):
+        return None
+    return user
+
+
+def reset_password(user: User, new_password: str) -> None:
+    """Set a new password from a reset link; every browser is signed out."""
+    user.password_hash = hash_password(new_password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()  # the reset link proved the address
+    end_other_sessions(user)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new_password: str) -> None:
+    """Change the password of a signed-in user; other browsers are signed out."""
+    if not verify_password(user, current):
+        raise AccountError("current-password")
+    user.password_hash = hash_password(new_password)
+    end_other_sessions(user, keep_token=user.login_token)
+    db.session.commit()
+
+
+# --- profile and personal data ---------------------------------------------------------------
+
+def update_profile(user: User, display_name: str, locale: str) -> None:
+    """Save the name shown on contributions and the preferred language."""
+    user.display_name = display_name.strip()
+    user.locale = locale
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember a signed-in user's language."""
+    user.locale = locale
+    db.session.commit()
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything Agora holds about this person, for download as JSON."""
+    from app.organisations.services import representations_for_export
+
+    return {
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "role": user.role.value,
+            "language": user.locale,
+            "created_at": user.created_at.isoformat(),
+            "email_confirmed_at": _iso(user.email_confirmed_at),
+            "privacy_consent_at": _iso(user.privacy_consent_at),
+        },
+        "signed_in_browsers": count_login_sessions(user),
+        "organisation_representations": representations_for_export(user),
+        "exported_at": utcnow().isoformat(),
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase personal data; the row stays so contributions show as by a deleted user."""
+    from app.organisations.services import forget_representations
+
+    if not verify_password(user, password):
+        raise AccountError("current-password")
+    if user.role is Role.ADMIN and _admin_count() <= 1:
+        raise AccountError("last-admin")
+    forget_representations(user)
+    end_other_sessions(user)
+    user.email = f"deleted-{user.id}-{secrets.token_hex(8)}@invalid"
+    user.display_name = None
+    user.password_hash = None
+    user.locale = None
+    user.privacy_consent_at = None
+    user.email_confirmed_at = None
+    user.role = Role.RESIDENT
+    user.deleted_at = utcnow()
+    db.session.commit()
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+def _admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User)
+        .where(User.role == Role.ADMIN, User.deleted_at.is_(None))
+    ) or 0
+
+
+def assign_role(user: User, role: Role) -> None:
+    """Give a user a role; the last administrator cannot be demoted."""
+    if user.is_deleted:
+        raise AccountError("deleted")
+    if user.role is Role.ADMIN and role is not Role.ADMIN and _admin_count() <= 1:
+        raise AccountError("last-admin")
+    user.role = role
+    db.session.commit()
+
+
+def create_admin(email: str, display_name: str, password: str, locale: str = "pl") -> User:
+    """Create a confirmed administrator, or promote the account with this address."""
+    user = find_user_by_email(email)
+    now = utcnow()
+    if user is None:
+        user = User(email=normalize_email(email), display_name=display_name.strip(), locale=locale)
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    user.role = Role.ADMIN
+    user.email_confirmed_at = user.email_confirmed_at or now
+    user.privacy_consent_at = user.privacy_consent_at or now
+    db.session.commit()
+    return user

@@ -1,0 +1,48 @@
+"""Administration views: accounts and their roles."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.accounts import services as account_services
+from app.accounts.forms import RoleForm
+from app.accounts.models import Role, User
+from app.accounts.permissions import role_required
+from app.admin import bp, services
+from app.admin.permissions import ADMIN_ROLE
+from app.extensions import db
+from app.security import wants_fragment
+
+
+@bp.route("/users")
+@role_required(ADMIN_ROLE)
+def users():
+    """Accounts, searchable by name or email and filterable by role."""
+    search = request.args.get("q", "")[:100]
+    role = request.args.get("role", "")
+    pagination = services.users_page(request.args.get("page", 1, type=int) or 1, search, role)
+    template = "admin/_users_table.html" if wants_fragment() else "admin/users.html"
+    return render_template(template, pagination=pagination, search=search, role=role,
+                           roles=list(Role))
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(ADMIN_ROLE)
+def user_role(user_id: int):
+    """Change one person's role, after an explicit confirmation."""
+    user = db.get_or_404(User, user_id)
+    if user.is_deleted:
+        abort(404)
+    form = RoleForm(role=user.role.value)
+    if form.validate_on_submit():
+        try:
+            account_services.assign_role(user, Role(form.role.data))
+        except account_services.AccountError:
+            flash(_("The last administrator cannot lose the role. "
+                    "Make someone else an administrator first."), "error")
+        else:
+            flash(_("%(name)s is now: %(role)s.", name=user.public_name,
+                    role=user.role.label), "success")
+            return redirect(url_for("admin.users"), code=303)
+    return render_template("admin/user.html", user=user, form=form)

@@ -1,0 +1,27 @@
+"""`flask demo load`: a fictional city with one account per role, clearly marked as sample data."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from app.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+
+demo_cli = AppGroup("demo", help="Sample data for trying Agora out.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True,
+              help="Only load when the database has no accounts yet.")
+def load(if_empty: bool) -> None:
+    """Load the demo city (safe to run again: nothing is duplicated)."""
+    loaded = load_demo(only_if_empty=if_empty)
+    click.echo("Demo city loaded." if loaded else "Database not empty; demo not loaded.")
+
+
+@demo_cli.command("accounts")
+def accounts() -> None:
+    """Print the demo accounts."""
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for email, _name, role in DEMO_ACCOUNTS:
+        click.echo(f"  {role.value:<10} {email}")

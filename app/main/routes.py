@@ -1,0 +1,50 @@
+"""Public page views."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user
+
+from app.accounts import services as account_services
+from app.main import bp
+from app.main.forms import LanguageForm
+from app.main.services import home_figures
+from app.security import is_safe_redirect
+
+
+@bp.route("/")
+def home():
+    """The city's front page."""
+    return render_template("main/home.html", figures=home_figures())
+
+
+@bp.route("/privacy")
+def privacy():
+    """The privacy notice residents consent to when registering."""
+    return render_template("main/privacy.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement."""
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language (saved on the account when signed in)."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            account_services.set_locale(current_user, form.locale.data)
+        refresh()
+        flash(_("Language changed."), "success")
+    else:
+        flash(_("That language is not available."), "error")
+    target = form.next.data or request.referrer or ""
+    if target.startswith(request.host_url):
+        target = "/" + target[len(request.host_url):]
+    return redirect(target if is_safe_redirect(target) else url_for("main.home"), code=303)
