@@ -82,6 +82,9 @@ class Config:
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     HSTS = False
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 
 
 class TestConfig(Config):

@@ -20,9 +20,9 @@ class RepresentationRequestForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose an organisation or add a new one."))],
     )
     name = StringField(_l("Name of the new organisation"),
-                       validators=[Optional(), Length(max=200, message=_l(
+                       validators=[Length(max=200, message=_l(
                            "The name can have at most 200 characters."))])
-    kind = SelectField(_l("Kind of organisation"), validators=[Optional()])
+    kind = SelectField(_l("Kind of organisation"), default="", validate_choice=False)
     registry_number = StringField(
         _l("KRS, REGON or NIP number (optional)"),
         validators=[Optional(), Length(max=20, message=_l("This number is too long."))],
@@ -79,6 +79,14 @@ class DecisionForm(FlaskForm):
     )
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not (self.approve.data or self.reject.data):
+            self.decision_note.errors.append(_l("Choose whether to approve or reject."))
+            return False
+        return True
 
     def validate_decision_note(self, field) -> None:
         if self.reject.data and not (field.data or "").strip():

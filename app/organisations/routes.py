@@ -48,9 +48,11 @@ def represent():
                 new_name=form.name.data, new_kind=form.kind.data,
                 registry_number=form.registry_number.data, website=form.website.data,
             )
-        except services.RepresentationError:
+        except services.RepresentationError as error:
             form.organisation.errors.append(
-                _("You have already asked to represent this organisation."))
+                _("You have already asked to represent this organisation.")
+                if str(error) == "already-requested"
+                else _("This organisation is not available. Choose another one."))
         else:
             flash(_("Your request is sent. City staff will review it."), "success")
             return redirect(url_for("accounts.profile"), code=303)

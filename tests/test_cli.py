@@ -1,0 +1,78 @@
+"""Operator commands: first administrator, demo city."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.accounts.models import Role, User
+from app.admin.services import get_setting
+from app.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.extensions import db
+from app.organisations.models import Organisation, Representation
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_create_admin(runner, client, auth):
+    result = runner.invoke(args=["users", "create-admin", "--email", "Boss@Example.org",
+                                 "--name", "Szefowa"],
+                           input="a long admin password\na long admin password\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "boss@example.org"))
+    assert user.role is Role.ADMIN and user.is_confirmed
+    assert auth.login("boss@example.org", "a long admin password").status_code == 303
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_create_admin_promotes_existing_account(runner, users):
+    person = users(email="person@example.org")
+    result = runner.invoke(args=["users", "create-admin", "--email", "person@example.org",
+                                 "--name", "Person", "--password", "a long admin password"])
+    assert result.exit_code == 0, result.output
+    assert db.session.get(User, person.id).role is Role.ADMIN
+    assert _count(User) == 1
+
+
+def test_create_admin_refuses_bad_input(runner):
+    short = runner.invoke(args=["users", "create-admin", "--email", "a@example.org",
+                                "--name", "Admin", "--password", "short"])
+    assert short.exit_code != 0
+    bad_email = runner.invoke(args=["users", "create-admin", "--email", "not-an-email",
+                                    "--name", "Admin", "--password", "a long admin password"])
+    assert bad_email.exit_code != 0
+    assert _count(User) == 0
+
+
+def test_demo_load_is_idempotent_and_labelled(runner, client, auth):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    counts = (_count(User), _count(Organisation), _count(Representation))
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0
+    assert (_count(User), _count(Organisation), _count(Representation)) == counts
+    assert counts[0] == len(DEMO_ACCOUNTS)
+    assert get_setting("demo") is True
+    body = client.get("/").get_data(as_text=True)
+    assert "demo-banner" in body and "Wrzosów" in body
+
+
+def test_demo_if_empty_skips_a_database_with_accounts(runner, users):
+    users()
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "not loaded" in result.output
+    assert _count(Organisation) == 0
+
+
+def test_every_demo_account_logs_in_with_its_role(runner, client, auth):
+    runner.invoke(args=["demo", "load"])
+    roles = set()
+    for email, _name, role in DEMO_ACCOUNTS:
+        assert auth.login(email, DEMO_PASSWORD).status_code == 303, email
+        roles.add(role)
+        auth.logout()
+    assert roles == set(Role)
+    printed = runner.invoke(args=["demo", "accounts"]).output
+    assert all(email in printed for email, _n, _r in DEMO_ACCOUNTS)
+    assert DEMO_PASSWORD in printed
