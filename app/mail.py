@@ -19,10 +19,14 @@ log = logging.getLogger("agora.mail")
 
 
 def send_mail(to: str, template: str, locale: str | None, **context: object) -> EmailMessage:
-    """Render `templates/<template>.txt` in the recipient's language and send it.
+    """Render `templates/<template>.txt` in the recipient's language and send it."""
+    message = compose_mail(to, template, locale, **context)
+    deliver(message)
+    return message
 
-    The first line of the rendered template is the subject, the rest is the body.
-    """
+
+def compose_mail(to: str, template: str, locale: str | None, **context: object) -> EmailMessage:
+    """Render a message without sending it; the first line of the template is the subject."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         rendered = render_template(f"{template}.txt", **context)
     subject, _, body = rendered.lstrip().partition("\n")
@@ -33,7 +37,11 @@ def send_mail(to: str, template: str, locale: str | None, **context: object) -> 
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="agora.local")
     message.set_content(body.strip() + "\n")
+    return message
 
+
+def deliver(message: EmailMessage) -> None:
+    """Hand a message to SMTP, or write it to the file outbox when no server is configured."""
     if current_app.config["MAIL_SERVER"]:
         # Sent from a thread so that the time a request takes says nothing about the mail.
         settings = {k: current_app.config[k] for k in (
@@ -42,7 +50,6 @@ def send_mail(to: str, template: str, locale: str | None, **context: object) -> 
     else:
         path = _write_outbox(message)
         log.info("mail to outbox: %s (%s)", message["Subject"], path.name)
-    return message
 
 
 def _write_outbox(message: EmailMessage) -> Path:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from app.accounts.models import LoginSession, Role, User
 from app.db_types import utcnow
 from app.extensions import db
-from app.mail import send_mail
+from app.mail import compose_mail, send_mail
 
 CONFIRM_SALT = "agora.confirm-email"
 RESET_SALT = "agora.reset-password"
@@ -243,6 +243,11 @@ def request_password_reset(email: str, locale: str) -> None:
     """Mail a reset link if the address has an account; say nothing either way."""
     user = find_user_by_email(email)
     if user is None:
+        # Compose the same message for nobody, so the answer takes as long as for an account.
+        stand_in = User(id=0, email=normalize_email(email), display_name="", password_hash="")
+        token = make_reset_token(stand_in)
+        compose_mail(email, "mail/reset_password", locale, user=stand_in,
+                     reset_url=url_for("accounts.reset_password", token=token, _external=True))
         return
     token = make_reset_token(user)
     send_mail(
