@@ -29,6 +29,16 @@ CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                         r'type="hidden" name="csrf_token" value="([^"]+)"')
 
 
+@pytest.fixture(scope="session", autouse=True)
+def development_database_untouched():
+    """The suite never writes to the development database in instance/."""
+    path = ROOT / "instance" / "agora.db"
+    before = path.stat().st_mtime if path.exists() else None
+    yield
+    after = path.stat().st_mtime if path.exists() else None
+    assert before == after, "a test wrote to instance/agora.db"
+
+
 def _reset_postgresql(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:

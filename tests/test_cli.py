@@ -76,3 +76,13 @@ def test_every_demo_account_logs_in_with_its_role(runner, client, auth):
     printed = runner.invoke(args=["demo", "accounts"]).output
     assert all(email in printed for email, _n, _r in DEMO_ACCOUNTS)
     assert DEMO_PASSWORD in printed
+
+
+def test_demo_refuses_production_configuration(app, runner):
+    app.config["ENV_NAME"] = "production"
+    refused = runner.invoke(args=["demo", "load"])
+    assert refused.exit_code != 0 and "production" in refused.output
+    assert _count(User) == 0
+    allowed = runner.invoke(args=["demo", "load", "--allow-production"])
+    assert allowed.exit_code == 0
+    assert _count(User) == len(DEMO_ACCOUNTS)

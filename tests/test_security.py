@@ -31,6 +31,13 @@ def test_pages_have_no_inline_scripts_or_styles(client):
     assert " hx-on" not in body and "onclick" not in body
 
 
+def test_source_code_link_for_agpl(app, client):
+    assert "Source code" not in client.get("/").get_data(as_text=True)
+    app.config["SOURCE_CODE_URL"] = "https://code.example.org/agora"
+    client.post("/language", data={"locale": "en"})
+    assert 'href="https://code.example.org/agora"' in client.get("/").get_data(as_text=True)
+
+
 def test_htmx_is_configured_safely(client):
     body = client.get("/").get_data(as_text=True)
     assert '"allowEval": false' in body
@@ -62,13 +69,14 @@ def test_production_refuses_short_secret(production_env, monkeypatch):
 
 
 def test_production_starts_with_real_secret_and_sends_hsts(production_env):
-    app = create_app(ProductionConfig, SECRET_KEY="y" * 40)
+    app = create_app(ProductionConfig, SECRET_KEY="y" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     with app.app_context():
         from app.extensions import db
 
         db.create_all()
         response = app.test_client().get("/privacy", base_url="https://localhost")
+        db.session.remove()
         db.engine.dispose()
     assert "max-age=" in response.headers["Strict-Transport-Security"]
 

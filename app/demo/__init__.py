@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
@@ -13,8 +14,14 @@ demo_cli = AppGroup("demo", help="Sample data for trying Agora out.")
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True,
               help="Only load when the database has no accounts yet.")
-def load(if_empty: bool) -> None:
+@click.option("--allow-production", is_flag=True,
+              help="Load even with the production configuration (for a public demo site).")
+def load(if_empty: bool, allow_production: bool) -> None:
     """Load the demo city (safe to run again: nothing is duplicated)."""
+    if current_app.config["ENV_NAME"] == "production" and not allow_production:
+        raise click.ClickException(
+            "Refusing to load sample data with the production configuration; "
+            "pass --allow-production for a public demo site.")
     loaded = load_demo(only_if_empty=if_empty)
     click.echo("Demo city loaded." if loaded else "Database not empty; demo not loaded.")
 

@@ -32,7 +32,7 @@ DEMO_ORGANISATIONS = [
     ("Wrzosowskie Wodociągi i Ciepło sp. z o.o.", OrganisationKind.MUNICIPAL_COMPANY,
      "0000654321"),
     ("Spółdzielnia Socjalna „Naprawialnia”", OrganisationKind.COOPERATIVE, "0000777888"),
-    ("Miejski Ośrodek Pomocy Społecznej w Wrzosowie", OrganisationKind.MUNICIPAL_UNIT,
+    ("Miejski Ośrodek Pomocy Społecznej we Wrzosowie", OrganisationKind.MUNICIPAL_UNIT,
      "123456789"),
 ]
 
