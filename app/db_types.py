@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -33,3 +34,10 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def str_enum(kind: type[enum.Enum], length: int = 30) -> Enum:
+    """An enum stored as its values in a plain string column (no native type, no CHECK),
+    so adding a member needs no migration; the ORM still refuses unknown values."""
+    return Enum(kind, native_enum=False, length=length, validate_strings=True,
+                values_callable=lambda members: [m.value for m in members])

@@ -186,6 +186,9 @@ def authenticate(email: str, password: str) -> User | None:
 def start_login_session(user: User) -> str:
     """Record a new signed-in browser and return its token for the cookie."""
     token = secrets.token_urlsafe(32)
+    idle_limit = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    db.session.execute(delete(LoginSession).where(  # this user's abandoned logins
+        LoginSession.user_id == user.id, LoginSession.last_seen_at < utcnow() - idle_limit))
     db.session.add(LoginSession(user_id=user.id, token_hash=_token_hash(token)))
     db.session.commit()
     user.login_token = token

@@ -7,19 +7,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db_types import UTCDateTime, utcnow
+from app.db_types import UTCDateTime, str_enum, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
     from app.accounts.models import User
-
-
-def _enum(kind: type[enum.Enum]) -> Enum:
-    return Enum(kind, native_enum=False, length=30, validate_strings=True,
-                values_callable=lambda members: [m.value for m in members])
 
 
 class OrganisationKind(enum.StrEnum):
@@ -69,7 +64,7 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind))
     registry_number: Mapped[str | None] = mapped_column(String(20))
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
@@ -92,7 +87,7 @@ class Representation(db.Model):
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[RepresentationStatus] = mapped_column(
-        _enum(RepresentationStatus), default=RepresentationStatus.PENDING, index=True)
+        str_enum(RepresentationStatus), default=RepresentationStatus.PENDING, index=True)
     role_in_organisation: Mapped[str] = mapped_column(String(120))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,6 +23,15 @@ def _organisation(name="Fundacja Zielona", approved=True) -> Organisation:
     return organisation
 
 
+def _pending_request(applicant, organisation=None) -> Representation:
+    organisation = organisation or _organisation()
+    request = Representation(organisation_id=organisation.id, user_id=applicant.id,
+                             role_in_organisation="prezes")
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
 def test_request_to_represent_existing_organisation(client, auth):
     organisation = _organisation()
     user = auth.login_as()
@@ -77,10 +86,7 @@ def test_unknown_or_private_organisation_is_refused(client, auth):
 def test_staff_approve_a_new_organisation(client, auth, users):
     applicant = users()
     organisation = _organisation("Nowa Fundacja", approved=False)
-    request = Representation(organisation_id=organisation.id, user_id=applicant.id,
-                             role_in_organisation="prezes")
-    db.session.add(request)
-    db.session.commit()
+    request = _pending_request(applicant, organisation)
     staff = auth.login_as(Role.STAFF)
     listing = client.get("/organisations/requests").get_data(as_text=True)
     assert "Nowa Fundacja" in listing
@@ -99,11 +105,7 @@ def test_staff_approve_a_new_organisation(client, auth, users):
 
 def test_rejecting_needs_a_reason_shown_to_the_applicant(app, client, auth, users):
     applicant = users()
-    organisation = _organisation()
-    request = Representation(organisation_id=organisation.id, user_id=applicant.id,
-                             role_in_organisation="prezes")
-    db.session.add(request)
-    db.session.commit()
+    request = _pending_request(applicant)
     auth.login_as(Role.STAFF)
     response = client.post(f"/organisations/requests/{request.id}", data={"reject": "Reject"})
     assert response.status_code == 200
@@ -121,11 +123,7 @@ def test_rejecting_needs_a_reason_shown_to_the_applicant(app, client, auth, user
 
 def test_decision_without_a_button_changes_nothing(client, auth, users):
     applicant = users()
-    organisation = _organisation()
-    request = Representation(organisation_id=organisation.id, user_id=applicant.id,
-                             role_in_organisation="prezes")
-    db.session.add(request)
-    db.session.commit()
+    request = _pending_request(applicant)
     auth.login_as(Role.STAFF)
     assert client.post(f"/organisations/requests/{request.id}", data={}).status_code == 200
     assert db.session.get(Representation, request.id).status is RepresentationStatus.PENDING
@@ -151,10 +149,7 @@ def test_request_queue_query_count_is_constant(client, auth, users, count_querie
     def add_requests(count: int) -> None:
         for _ in range(count):
             person = users()
-            organisation = _organisation(f"Org {person.id}")
-            db.session.add(Representation(organisation_id=organisation.id, user_id=person.id,
-                                          role_in_organisation="prezes"))
-        db.session.commit()
+            _pending_request(person, _organisation(f"Org {person.id}"))
 
     add_requests(2)
     with count_queries() as few:
