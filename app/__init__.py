@@ -66,13 +66,24 @@ def register_blueprints(app: Flask) -> None:
     """Mount each feature's blueprint."""
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
+    from app.consultations import bp as consultations_bp
+    from app.discussion import bp as discussion_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
     from app.organisations import bp as organisations_bp
+    from app.proposals import bp as proposals_bp
+    from app.supports import bp as supports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    # These define whole paths: /consultations/..., /strategy/..., /proposals/..., /comments/...
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(supports_bp)
+    app.register_blueprint(discussion_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

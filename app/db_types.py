@@ -41,3 +41,12 @@ def str_enum(kind: type[enum.Enum], length: int = 30) -> Enum:
     so adding a member needs no migration; the ORM still refuses unknown values."""
     return Enum(kind, native_enum=False, length=length, validate_strings=True,
                 values_callable=lambda members: [m.value for m in members])
+
+# Indexes made by hand in migrations (PostgreSQL full-text search) that the models do not
+# describe; schema comparisons leave them alone.
+UNMANAGED_INDEXES = frozenset({"ix_proposals_search"})
+
+
+def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic `include_object` hook: skip the hand-made indexes."""
+    return not (type_ == "index" and name in UNMANAGED_INDEXES)

@@ -34,8 +34,11 @@ def run_migrations_online():
             directives[:] = []
             logger.info("No changes in schema detected.")
 
+    from app.db_types import include_in_comparison
+
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("include_object", include_in_comparison)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from app.accounts.models import Role
 from app.db_types import utcnow
 from app.extensions import db
@@ -37,7 +39,7 @@ def anonymous_only(status: int = 200) -> dict[str, int]:
 
 # Every (endpoint, method) of the app with the status each kind of visitor gets for a plain
 # request (POST: a valid CSRF token and otherwise empty form). A new route fails the walk
-# until it is added here.
+# until it is added here or to the TABLE of its feature's tests/<feature>/access.py.
 TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("main.home", "GET"): everyone(200),
     ("main.privacy", "GET"): everyone(200),
@@ -75,12 +77,41 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("admin.user_role", "POST"): at_least(ADMIN),
 }
 
+FEATURES = ("consultations", "proposals", "supports", "discussion", "notifications")
+
+
+def _feature_tables() -> dict[tuple[str, str], dict[str, int]]:
+    merged: dict[tuple[str, str], dict[str, int]] = {}
+    for feature in FEATURES:
+        try:
+            module = importlib.import_module(f"tests.{feature}.access")
+        except ModuleNotFoundError:
+            continue
+        merged.update(module.TABLE)
+    return merged
+
+
+TABLE.update(_feature_tables())
+
 ROLE_OF = {UNCONFIRMED: Role.RESIDENT, RESIDENT: Role.RESIDENT, MODERATOR: Role.MODERATOR,
            STAFF: Role.STAFF, ADMIN: Role.ADMIN}
 
 
 def url_values(users) -> dict[str, int | str]:
-    """Create the rows that routes with parameters need; return values for the URL converters."""
+    """Create the rows that routes with parameters need; return values for the URL converters.
+
+    A proposal, comment and the like are written by `other`, a resident who is none of the
+    visitors, so "other resident" rules are exercised for every signed-in visitor.
+    """
+    from tests.factories import (
+        make_comment,
+        make_consultation,
+        make_district,
+        make_goal,
+        make_indicator,
+        make_proposal,
+    )
+
     other = users(Role.RESIDENT)
     organisation = Organisation(name="Fundacja Testowa", kind=OrganisationKind.NGO,
                                 approved_at=utcnow())
@@ -90,8 +121,23 @@ def url_values(users) -> dict[str, int | str]:
                              role_in_organisation="prezes")
     db.session.add(request)
     db.session.commit()
-    return {"organisation_id": organisation.id, "representation_id": request.id,
-            "user_id": other.id, "token": "not-a-valid-token"}
+    consultation = make_consultation("proposals")
+    goal = make_goal()
+    proposal = make_proposal(consultation, other, goals=[goal])
+    comment = make_comment(proposal, other)
+    values = {"organisation_id": organisation.id, "representation_id": request.id,
+              "user_id": other.id, "token": "not-a-valid-token",
+              "consultation_id": consultation.id, "goal_id": goal.id,
+              "indicator_id": make_indicator(goal).id, "district_id": make_district().id,
+              "proposal_id": proposal.id, "comment_id": comment.id, "code": goal.code}
+    for feature in FEATURES:
+        try:
+            module = importlib.import_module(f"tests.{feature}.access")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "extra_url_values"):
+            values.update(module.extra_url_values(users, values))
+    return values
 
 
 def build_url(rule, values: dict) -> str:

@@ -1,0 +1,3 @@
+"""Views of consultations."""
+
+from app.consultations import bp  # noqa: F401

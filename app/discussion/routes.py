@@ -1,0 +1,3 @@
+"""Views of discussion."""
+
+from app.discussion import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views of notifications."""
+
+from app.notifications import bp  # noqa: F401

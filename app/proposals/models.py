@@ -1,0 +1,148 @@
+"""Proposals for cooperative projects, their goals, co-authors and status history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime, str_enum, utcnow
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.consultations.models import Consultation, District
+
+
+class Sector(enum.StrEnum):
+    """The fields development cooperatives work in."""
+
+    ENERGY = "energy"
+    DIGITAL = "digital"
+    RETROFIT = "retrofit"
+    LAND = "land"
+    REPAIR = "repair"
+    CARE = "care"
+    FOOD = "food"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(SECTOR_LABELS[self])
+
+
+SECTOR_LABELS = {
+    Sector.ENERGY: _l("Energy and grid"),
+    Sector.DIGITAL: _l("Digital skills"),
+    Sector.RETROFIT: _l("Building retrofit"),
+    Sector.LAND: _l("Post-industrial land"),
+    Sector.REPAIR: _l("Repair and reuse"),
+    Sector.CARE: _l("Care for elderly and children"),
+    Sector.FOOD: _l("Local food"),
+    Sector.OTHER: _l("Other"),
+}
+
+
+class ProposalStatus(enum.StrEnum):
+    """Where a proposal stands (DESIGN.md): draft → submitted → accepted/rejected → ..."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SELECTED = "selected"
+    IN_IMPLEMENTATION = "in_implementation"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    ProposalStatus.DRAFT: _l("Draft"),
+    ProposalStatus.SUBMITTED: _l("Submitted"),
+    ProposalStatus.ACCEPTED: _l("Accepted for the vote"),
+    ProposalStatus.REJECTED: _l("Rejected"),
+    ProposalStatus.SELECTED: _l("Selected"),
+    ProposalStatus.IN_IMPLEMENTATION: _l("In implementation"),
+    ProposalStatus.DONE: _l("Done"),
+    ProposalStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+class Proposal(db.Model):
+    """A cooperative project put forward in a consultation."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)  # sanitize_html(markdown(body_markdown))
+    sector: Mapped[Sector] = mapped_column(str_enum(Sector, length=20), index=True)
+    district_id: Mapped[int | None] = mapped_column(
+        ForeignKey("districts.id", ondelete="SET NULL"), index=True)  # None: city-wide
+    estimated_cost: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    expected_jobs: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[ProposalStatus] = mapped_column(
+        str_enum(ProposalStatus, length=20), default=ProposalStatus.DRAFT, index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(1000))
+    qualified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept up to date by the services, so that sorting a long list needs no aggregate.
+    support_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    # Title and text folded to lower case without diacritics ("zieleń" -> "zielen").
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship()
+    district: Mapped[District | None] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class ProposalGoal(db.Model):
+    """A strategy goal a proposal serves (one to three per proposal)."""
+
+    __tablename__ = "proposal_goals"
+
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("strategy_goals.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class ProposalCoauthor(db.Model):
+    """A resident who co-authors a proposal and may edit it."""
+
+    __tablename__ = "proposal_coauthors"
+
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class ProposalStatusChange(db.Model):
+    """One step of a proposal's history, shown on its page."""
+
+    __tablename__ = "proposal_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ProposalStatus] = mapped_column(str_enum(ProposalStatus, length=20))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(String(1000))

@@ -1,0 +1,3 @@
+"""Views of proposals."""
+
+from app.proposals import bp  # noqa: F401

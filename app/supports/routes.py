@@ -1,0 +1,3 @@
+"""Views of supports."""
+
+from app.supports import bp  # noqa: F401
