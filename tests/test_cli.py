@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.admin.services import get_setting
+from app.demo.consultation import EXTRA_RESIDENTS, PROPOSALS
 from app.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
 from app.extensions import db
 from app.organisations.models import Organisation, Representation
@@ -52,7 +53,7 @@ def test_demo_load_is_idempotent_and_labelled(runner, client, auth):
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0
     assert (_count(User), _count(Organisation), _count(Representation)) == counts
-    assert counts[0] == len(DEMO_ACCOUNTS)
+    assert counts[0] == len(DEMO_ACCOUNTS) + len(EXTRA_RESIDENTS)
     assert get_setting("demo") is True
     body = client.get("/").get_data(as_text=True)
     assert "demo-banner" in body and "Wrzosów" in body
@@ -85,4 +86,24 @@ def test_demo_refuses_production_configuration(app, runner):
     assert _count(User) == 0
     allowed = runner.invoke(args=["demo", "load", "--allow-production"])
     assert allowed.exit_code == 0
-    assert _count(User) == len(DEMO_ACCOUNTS)
+    assert _count(User) == len(DEMO_ACCOUNTS) + len(EXTRA_RESIDENTS)
+
+
+def test_demo_consultation_has_proposals_across_sectors_and_consistent_counts(runner):
+    from app.discussion.models import Comment
+    from app.proposals.models import Proposal
+    from app.supports.models import Support
+
+    runner.invoke(args=["demo", "load"])
+    proposals = list(db.session.scalars(select(Proposal)))
+    assert len(proposals) == len(PROPOSALS) >= 30
+    assert len({p.sector for p in proposals}) == 8
+    for proposal in proposals:
+        supports = db.session.scalar(select(func.count()).select_from(Support)
+                                     .where(Support.proposal_id == proposal.id))
+        comments = db.session.scalar(select(func.count()).select_from(Comment)
+                                     .where(Comment.proposal_id == proposal.id))
+        assert proposal.support_count == supports
+        assert proposal.comment_count == comments
+    stances = set(db.session.scalars(select(Comment.stance)))
+    assert {"for", "against"} <= {str(s) for s in stances}

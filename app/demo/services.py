@@ -8,6 +8,7 @@ from app.accounts.models import Role, User
 from app.accounts.services import hash_password, normalize_email
 from app.admin.services import set_setting
 from app.db_types import utcnow
+from app.demo.consultation import load_consultation
 from app.extensions import db
 from app.organisations.models import (
     Organisation,
@@ -73,6 +74,8 @@ def load_demo(*, only_if_empty: bool = False) -> bool:
     _representation(organisations["Spółdzielnia Socjalna „Naprawialnia”"],
                     users["resident2@wrzosow.example"], "członkini zarządu",
                     RepresentationStatus.PENDING, None)
+    db.session.flush()
+    load_consultation(password_hash)
     db.session.commit()
     return True
 
