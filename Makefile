@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint translations extract-messages assets install lock clean
+.PHONY: run test lint translations extract-messages assets install lock clean bench-pages
 
 run: install assets translations  ## serve the demo city on http://127.0.0.1:5000
 	AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask db upgrade
@@ -17,6 +17,9 @@ run: install assets translations  ## serve the demo city on http://127.0.0.1:500
 
 test: install assets translations lint  ## the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+bench-pages: install translations  ## seed PostgreSQL, serve with gunicorn, compare with a bare Flask page
+	$(BIN)/python benchmarks/pages/run.py $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check .
