@@ -29,6 +29,11 @@ def extract() -> Catalog:
         return read_po(handle)
 
 
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
+
+
 def update(template: Catalog, locale: str) -> None:
     path = ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
     if path.exists():
@@ -48,7 +53,7 @@ def update(template: Catalog, locale: str) -> None:
     catalog.version = ""
     catalog.fuzzy = False
     for message in catalog:
-        if message.id and locale == "en" and not message.string:
+        if message.id and locale == "en" and not _translated(message):
             message.string = message.id
         if message.id and "fuzzy" in message.flags:
             message.flags.discard("fuzzy")
@@ -64,7 +69,7 @@ def main() -> None:
     for locale in LOCALES:
         update(template, locale)
     missing = [m.id for m in read_po((ROOT / "translations/pl/LC_MESSAGES/messages.po").open("rb"))
-               if m.id and not m.string]
+               if m.id and not _translated(m)]
     if missing:
         print(f"{len(missing)} Polish entries to translate:")
         for message_id in missing:

@@ -22,6 +22,8 @@ from app.extensions import db
 from config import TestConfig
 from config import database_url as driver_url
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -249,3 +251,16 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def in_english(request, app):
+    """Read pages and labels in English: the test's client chooses English (a login keeps the
+    choice) and the test's own code runs with the English locale."""
+    from flask_babel import force_locale
+
+    if "client" in request.fixturenames:
+        response = request.getfixturevalue("client").post("/language", data={"locale": "en"})
+        assert response.status_code == 303
+    with force_locale("en"):
+        yield

@@ -306,6 +306,7 @@ def set_locale(user: User, locale: str) -> None:
 def export_user_data(user: User) -> dict[str, Any]:
     """Everything Agora holds about this person, for download as JSON."""
     from app.organisations.services import representations_for_export
+    from app.supports.services import supports_for_export
 
     return {
         "account": {
@@ -320,7 +321,33 @@ def export_user_data(user: User) -> dict[str, Any]:
         },
         "signed_in_browsers": count_login_sessions(user),
         "organisation_representations": representations_for_export(user),
+        **supports_for_export(user),
+        **_contributions_for_export(user),
         "exported_at": utcnow().isoformat(),
+    }
+
+
+def _contributions_for_export(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The user's proposals, comments and follows."""
+    from app.discussion.models import Comment
+    from app.notifications.models import Follow
+    from app.proposals.models import Proposal
+
+    proposals = db.session.execute(
+        select(Proposal.id, Proposal.title, Proposal.status, Proposal.created_at)
+        .where(Proposal.author_id == user.id).order_by(Proposal.created_at)).all()
+    comments = db.session.execute(
+        select(Comment.id, Comment.proposal_id, Comment.stance, Comment.body, Comment.created_at)
+        .where(Comment.author_id == user.id, Comment.deleted_at.is_(None))
+        .order_by(Comment.created_at)).all()
+    follows = db.session.scalars(
+        select(Follow.proposal_id).where(Follow.user_id == user.id).order_by(Follow.id)).all()
+    return {
+        "proposals": [{"id": i, "title": t, "status": str(st), "created_at": at.isoformat()}
+                      for i, t, st, at in proposals],
+        "comments": [{"id": i, "proposal_id": p, "stance": str(st), "text": b,
+                      "written_at": at.isoformat()} for i, p, st, b, at in comments],
+        "following_proposals": list(follows),
     }
 
 
@@ -337,6 +364,7 @@ def delete_account(user: User, password: str) -> None:
     if user.role is Role.ADMIN and _admin_count() <= 1:
         raise AccountError("last-admin")
     forget_representations(user)
+    _forget_activity(user)
     end_other_sessions(user)
     user.email = f"deleted-{user.id}-{secrets.token_hex(8)}@invalid"
     user.display_name = None
@@ -347,6 +375,18 @@ def delete_account(user: User, password: str) -> None:
     user.role = Role.RESIDENT
     user.deleted_at = utcnow()
     db.session.commit()
+
+
+def _forget_activity(user: User) -> None:
+    """Drop what only concerns the person: pledges as a natural person, follows, notifications
+    and mail preferences. Supports stay in the counts; proposals and comments stay, signed as
+    a deleted user."""
+    from app.notifications.models import EmailPreferences, Follow, Notification
+    from app.supports.services import forget_pledges
+
+    forget_pledges(user)
+    for model in (Follow, Notification, EmailPreferences):
+        db.session.execute(delete(model).where(model.user_id == user.id))
 
 
 # --- roles -----------------------------------------------------------------------------------

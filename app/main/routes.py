@@ -10,14 +10,14 @@ from flask_login import current_user
 from app.accounts import services as account_services
 from app.main import bp
 from app.main.forms import LanguageForm
-from app.main.services import home_figures
+from app.main.services import home_figures, open_now
 from app.security import is_safe_redirect
 
 
 @bp.route("/")
 def home():
     """The city's front page."""
-    return render_template("main/home.html", figures=home_figures())
+    return render_template("main/home.html", figures=home_figures(), consultations=open_now())
 
 
 @bp.route("/privacy")

@@ -9,11 +9,23 @@ from app.extensions import db
 from app.organisations.models import Organisation
 
 
+def open_now() -> list:
+    """Consultations open today, for the front page."""
+    from app.consultations.services import open_consultations, today
+
+    return open_consultations(today())
+
+
 def home_figures() -> dict[str, int]:
     """Counts shown on the front page."""
+    from app.proposals.models import Proposal, ProposalStatus
+
     residents = db.session.scalar(
         select(func.count()).select_from(User).where(User.deleted_at.is_(None))) or 0
     organisations = db.session.scalar(
         select(func.count()).select_from(Organisation)
         .where(Organisation.approved_at.is_not(None))) or 0
-    return {"residents": residents, "organisations": organisations}
+    proposals = db.session.scalar(
+        select(func.count()).select_from(Proposal)
+        .where(Proposal.status.not_in([ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN]))) or 0
+    return {"residents": residents, "organisations": organisations, "proposals": proposals}

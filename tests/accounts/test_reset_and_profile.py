@@ -152,3 +152,34 @@ def test_last_admin_cannot_delete_account(client, auth):
     response = client.post("/account/delete", data={"password": PASSWORD, "understood": "y"})
     assert response.status_code == 200
     assert not db.session.get(User, admin.id).is_deleted
+
+
+def test_export_and_deletion_cover_contributions(client, auth, users):
+    from app.discussion.models import Comment
+    from app.notifications.models import Follow
+    from app.supports.models import Pledge, PledgeRole, Support
+    from tests.factories import make_comment, make_consultation, make_proposal
+
+    user = auth.login_as(name="Aktywna Osoba")
+    consultation = make_consultation("proposals")
+    proposal = make_proposal(consultation, user, title="Mój projekt")
+    comment = make_comment(proposal, user, body="Mój komentarz")
+    db.session.add_all([
+        Support(proposal_id=proposal.id, user_id=user.id),
+        Pledge(proposal_id=proposal.id, pledger=f"user:{user.id}", user_id=user.id,
+               role=PledgeRole.MEMBER),
+        Follow(user_id=user.id, proposal_id=proposal.id)])
+    db.session.commit()
+    data = json.loads(client.get("/account/data.json").get_data(as_text=True))
+    assert data["proposals"][0]["title"] == "Mój projekt"
+    assert data["comments"][0]["text"] == "Mój komentarz"
+    assert len(data["supports"]) == 1 and len(data["pledges"]) == 1
+    assert data["following_proposals"] == [proposal.id]
+
+    client.post("/account/delete", data={"password": PASSWORD, "understood": "y"})
+    assert db.session.scalar(select(func.count()).select_from(Pledge)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Follow)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Support)) == 1
+    assert db.session.get(Comment, comment.id).body == "Mój komentarz"
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Aktywna Osoba" not in page

@@ -12,7 +12,7 @@ from app.accounts.models import Role, User
 from app.db_types import utcnow
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
-from tests.browser.conftest import assert_accessible
+from tests.browser_fixtures import assert_accessible
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -1,4 +1,8 @@
-"""Browser fixtures: the test's app on a live server, headless Chromium, axe-core checks."""
+"""Browser fixtures shared by every test folder: live server, headless Chromium, axe-core.
+
+Registered once for the whole suite in tests/conftest.py (pytest_plugins), so one Playwright
+driver serves every browser test.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
