@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask import abort
 from sqlalchemy import (
     BigInteger,
+    Integer,
     Select,
     and_,
     cast,
@@ -44,11 +45,11 @@ LISTED_STATUSES = tuple(s for s in ProposalStatus if s is not ProposalStatus.DRA
 #: The listing shows these unless a status is asked for.
 DEFAULT_STATUSES = tuple(s for s in LISTED_STATUSES if s is not ProposalStatus.WITHDRAWN)
 WHOLE_CITY = "city"
-# Random order: ids are scrambled by a multiplicative hash modulo a prime, then multiplied by
-# the visitor's seed modulo the same prime; each seed gives its own stable permutation, and
-# the products stay within 64-bit integers on SQLite and PostgreSQL.
+# Random order: each id is mixed with the visitor's seed and hashed in SQL (see random_order);
+# every product stays within 64-bit integers on SQLite and PostgreSQL.
 RANDOM_MULTIPLIER = 2654435761
 RANDOM_MODULUS = 4294967291
+RANDOM_SECOND_MULTIPLIER = 1597334677  # below 2**31, so products stay below 2**63
 SEED_RANGE = (2**20, 2**30)
 SEARCH_CONFIG = literal_column("'agora_polish'::regconfig")
 
@@ -362,11 +363,30 @@ def search_clause(words: list[str]):
     return and_(*(Proposal.search_text.contains(word) for word in words))
 
 
+def _xor(left, right):
+    """Bitwise exclusive or from | and &, which SQLite and PostgreSQL both have."""
+    left, right = left.self_group(), right.self_group()
+    return (left.op("|")(right)).self_group() - (left.op("&")(right)).self_group()
+
+
+def _shifted(value, bits: int):
+    """value >> bits (PostgreSQL wants an integer shift count)."""
+    return value.self_group().op(">>")(literal(bits, Integer)).self_group()
+
+
 def random_order(seed: int):
-    """An order that is the same for one seed on every page and differs between seeds."""
+    """An order that is the same for one seed on every page and differs between seeds.
+
+    The id is mixed with the seed and then hashed with two multiply-and-xorshift rounds, so
+    that neighbouring ids land far apart whatever the seed (a single multiplication would keep
+    small ids in or against their natural order for some seeds).
+    """
     modulus = literal(RANDOM_MODULUS, BigInteger)
-    scrambled = cast(Proposal.id, BigInteger) * literal(RANDOM_MULTIPLIER, BigInteger) % modulus
-    return scrambled * literal(seed, BigInteger) % modulus
+    mixed = _xor(cast(Proposal.id, BigInteger), literal(seed, BigInteger))
+    first = mixed * literal(RANDOM_MULTIPLIER, BigInteger) % modulus
+    first = _xor(first, _shifted(first, 15))
+    second = first * literal(RANDOM_SECOND_MULTIPLIER, BigInteger) % modulus
+    return _xor(second, _shifted(second, 13))
 
 
 def _ordered(query: Select, sort: str, seed: int) -> Select:
