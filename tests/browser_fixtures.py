@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -166,3 +166,42 @@ def assert_accessible(page) -> None:
     assert not violations, (f"axe-core found {len(violations)} violation(s) on {page.url}:\n"
                             + _describe(violations))
     page.csp.assert_clean()
+
+
+@pytest.fixture
+def in_browser(live_server) -> Callable:
+    """Run `scenario(page)` on a fresh page of headless Chromium against the live server.
+
+    Playwright runs on a thread of its own, apart from the session-wide one; read what the
+    scenario needs from the database before calling this (the thread has no app context).
+    """
+    _require_chromium()
+
+    def run(scenario: Callable, *, javascript: bool = True) -> None:
+        failures: list[BaseException] = []
+
+        def target() -> None:
+            from playwright.sync_api import sync_playwright
+
+            try:
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                         args=CHROMIUM_ARGS)
+                    try:
+                        context, page = _open_page(browser, live_server,
+                                                   java_script_enabled=javascript)
+                        scenario(page)
+                        page.csp.assert_clean()
+                        context.close()
+                    finally:
+                        browser.close()
+            except BaseException as error:  # re-raised on the test's thread
+                failures.append(error)
+
+        thread = threading.Thread(target=target, name="scenario-browser")
+        thread.start()
+        thread.join()
+        if failures:
+            raise failures[0]
+
+    return run

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 
 from app.accounts.models import Role
-from tests.browser_fixtures import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _open_page,
-    _require_chromium,
-)
 from tests.factories import make_consultation, make_proposal
 
 
@@ -43,46 +34,6 @@ def post_comment(client):
 
     return post
 
-
-
-@pytest.fixture
-def in_browser(live_server) -> Callable:
-    """Run `scenario(page)` on a fresh page of headless Chromium against the live server.
-
-    Playwright runs on a thread of its own, because another feature's session-wide
-    synchronous Playwright may already run on the test's thread. Read what the scenario needs
-    from the database before calling this: the browser thread has no app context.
-    """
-    _require_chromium()
-
-    def run(scenario: Callable, *, javascript: bool = True) -> None:
-        failures: list[BaseException] = []
-
-        def target() -> None:
-            from playwright.sync_api import sync_playwright
-
-            try:
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                         args=CHROMIUM_ARGS)
-                    try:
-                        context, page = _open_page(browser, live_server,
-                                                   java_script_enabled=javascript)
-                        scenario(page)
-                        page.csp.assert_clean()
-                        context.close()
-                    finally:
-                        browser.close()
-            except BaseException as error:  # re-raised on the test's thread
-                failures.append(error)
-
-        thread = threading.Thread(target=target, name="discussion-browser")
-        thread.start()
-        thread.join()
-        if failures:
-            raise failures[0]
-
-    return run
 
 
 @pytest.fixture(autouse=True)
