@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.db_types import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -28,6 +29,9 @@ class Phase(enum.StrEnum):
     def label(self) -> str:
         return str(PHASE_LABELS[self])
 
+
+#: Residents may propose, support, pledge and comment while a consultation is in these phases.
+PARTICIPATION_PHASES = frozenset({Phase.PROPOSALS, Phase.REVIEW, Phase.DELIBERATION})
 
 PHASE_LABELS = {
     Phase.UPCOMING: _l("Not started yet"),
@@ -87,6 +91,10 @@ class Consultation(db.Model):
             if start <= day:
                 current = phase
         return current
+
+    def phase_today(self) -> Phase:
+        """The phase in force today."""
+        return self.phase_on(clock.today())
 
 
 class StrategyGoal(db.Model):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app import clock
 from app.accounts.permissions import role_required
 from app.consultations import bp, services
 from app.consultations.forms import (
@@ -36,7 +37,7 @@ def _permissions() -> dict:
 @bp.route("/consultations")
 def index():
     """Consultations open now, upcoming, and past (paginated)."""
-    day = services.today()
+    day = clock.today()
     return render_template(
         "consultations/index.html", day=day,
         open_now=services.open_consultations(day),
@@ -48,7 +49,7 @@ def index():
 def show(consultation_id: int):
     """A consultation: its description, timeline and what one can do in the current phase."""
     consultation = db.get_or_404(Consultation, consultation_id)
-    day = services.today()
+    day = clock.today()
     return render_template(
         "consultations/show.html", consultation=consultation,
         phase=consultation.phase_on(day), steps=services.timeline(consultation, day),

@@ -34,10 +34,6 @@ PER_PAGE = 20
 HIDDEN_STATUSES = (ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN)
 
 
-def today() -> date:
-    """The current day (tests replace this to move through a consultation's phases)."""
-    return date.today()
-
 
 # -- Consultations -------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app.consultations.models import Phase
+from app.consultations.models import PARTICIPATION_PHASES
 from app.discussion.models import MAX_DEPTH
 from app.proposals.models import ProposalStatus
 
@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from app.discussion.models import Comment
     from app.proposals.models import Proposal
 
-#: Residents may write while the consultation is in one of these phases; reading is always open.
-OPEN_PHASES = frozenset({Phase.PROPOSALS, Phase.REVIEW, Phase.DELIBERATION})
 #: Proposals that take no comments whatever the phase.
 CLOSED_STATUSES = frozenset({ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN})
 
@@ -23,7 +21,7 @@ CLOSED_STATUSES = frozenset({ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN})
 def discussion_open(proposal: Proposal, day: date) -> bool:
     """Whether comments may be written on this proposal on this day."""
     return (proposal.status not in CLOSED_STATUSES
-            and proposal.consultation.phase_on(day) in OPEN_PHASES)
+            and proposal.consultation.phase_on(day) in PARTICIPATION_PHASES)
 
 
 def posting_refusal(user: User, proposal: Proposal, day: date) -> str | None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.accounts.models import User
 from app.db_types import utcnow
 from app.discussion import permissions
@@ -34,10 +34,6 @@ REFUSALS = {
                    "comment, or reply to a comment higher up in the thread.", max=MAX_DEPTH),
 }
 
-
-def today() -> date:
-    """Today's date, which decides the consultation phase (tests replace it)."""
-    return date.today()
 
 
 class DiscussionError(Exception):
@@ -160,7 +156,7 @@ def load_discussion(proposal: Proposal, user: User, sort: str | None = None,
     return Discussion(
         proposal=proposal, user=user, threads=comment_threads(proposal.id, sort),
         summary=stance_summary(proposal.id), sort=sort,
-        refusal=permissions.posting_refusal(user, proposal, today()),
+        refusal=permissions.posting_refusal(user, proposal, clock.today()),
         upvoted=upvoted_ids(user, proposal.id), **state)
 
 
@@ -175,7 +171,7 @@ def has_upvoted(user: User, comment: Comment) -> bool:
 def post_comment(author: User, proposal: Proposal, *, body: str, stance: Stance,
                  parent_id: int | None = None) -> Comment:
     """Post a comment or a reply; the author follows the proposal and others are notified."""
-    refusal = permissions.posting_refusal(author, proposal, today())
+    refusal = permissions.posting_refusal(author, proposal, clock.today())
     if refusal:
         raise DiscussionError(refusal)
     parent = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.accounts.models import User
 from app.extensions import db
 from app.organisations.models import Organisation
@@ -11,9 +12,9 @@ from app.organisations.models import Organisation
 
 def open_now() -> list:
     """Consultations open today, for the front page."""
-    from app.consultations.services import open_consultations, today
+    from app.consultations.services import open_consultations
 
-    return open_consultations(today())
+    return open_consultations(clock.today())
 
 
 def home_figures() -> dict[str, int]:

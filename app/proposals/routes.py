@@ -116,7 +116,7 @@ def new():
     return render_template(
         "proposals/form.html", form=form, proposal=None, consultations=consultations,
         requested=requested,
-        requested_phase=services.phase_today(requested) if requested else None,
+        requested_phase=requested.phase_today() if requested else None,
         goal_tree=choices["goal_tree"])
 
 
@@ -124,7 +124,7 @@ def new():
 def show(proposal_id: int):
     """A proposal's page: text, facts, authors, status history, supports and discussion."""
     proposal, coauthors, coauthor_ids = _load(proposal_id)
-    phase = services.phase_today(proposal.consultation)
+    phase = proposal.consultation.phase_today()
     return render_template(
         "proposals/show.html", proposal=proposal, coauthors=coauthors,
         goals=services.goals_of(proposal), history=services.status_history(proposal),
@@ -140,7 +140,7 @@ def edit(proposal_id: int):
     proposal, coauthors, coauthor_ids = _load(proposal_id)
     if not permissions.is_editor(current_user, proposal, coauthor_ids):
         abort(403)
-    refusal = permissions.edit_refusal(proposal, services.phase_today(proposal.consultation))
+    refusal = permissions.edit_refusal(proposal, proposal.consultation.phase_today())
     if refusal:
         return _refused(proposal, refusal)
     choices = _form_choices()
@@ -172,7 +172,7 @@ def submit(proposal_id: int):
     proposal, _coauthors, coauthor_ids = _load(proposal_id)
     if not permissions.is_editor(current_user, proposal, coauthor_ids):
         abort(403)
-    refusal = permissions.edit_refusal(proposal, services.phase_today(proposal.consultation))
+    refusal = permissions.edit_refusal(proposal, proposal.consultation.phase_today())
     if refusal:
         return _refused(proposal, refusal)
     if ActionForm().validate_on_submit() and proposal.status is ProposalStatus.DRAFT:
@@ -188,7 +188,7 @@ def withdraw(proposal_id: int):
     proposal, _coauthors, _ids = _load(proposal_id)
     if not permissions.is_author(current_user, proposal):
         abort(403)
-    refusal = permissions.withdraw_refusal(proposal, services.phase_today(proposal.consultation))
+    refusal = permissions.withdraw_refusal(proposal, proposal.consultation.phase_today())
     if refusal:
         return _refused(proposal, refusal)
     form = WithdrawForm()

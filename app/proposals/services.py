@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from flask import abort
@@ -23,8 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.accounts.models import User
-from app.consultations.models import Consultation, District, Phase, StrategyGoal
+from app.consultations.models import Consultation, District, StrategyGoal
 from app.db_types import utcnow
 from app.extensions import db
 from app.proposals.models import (
@@ -54,21 +54,12 @@ SEED_RANGE = (2**20, 2**30)
 SEARCH_CONFIG = literal_column("'agora_polish'::regconfig")
 
 
-def today() -> date:
-    """The current day, for phase rules (tests replace it)."""
-    return date.today()
-
-
-def phase_today(consultation: Consultation) -> Phase:
-    """The phase a consultation is in today."""
-    return consultation.phase_on(today())
-
 
 # --- choices for forms and filters ------------------------------------------------------------
 
 def open_consultations() -> list[Consultation]:
     """Consultations accepting proposals today, newest first."""
-    day = today()
+    day = clock.today()
     return list(db.session.scalars(
         select(Consultation).where(
             Consultation.proposals_from <= day, Consultation.review_from > day,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import abort
@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.consultations.models import Phase
+from app.consultations.models import PARTICIPATION_PHASES, Phase
 from app.db_types import utcnow
 from app.extensions import db
 from app.organisations.models import Organisation
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from app.accounts.models import User
 
 OPEN_STATUSES = frozenset({ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED})
-OPEN_PHASES = frozenset({Phase.PROPOSALS, Phase.REVIEW, Phase.DELIBERATION})
 NATURAL_PERSONS_MINIMUM = 10
 LEGAL_PERSONS_MINIMUM = 3
 #: The panel names at most this many pledging organisations (and says how many more).
@@ -47,10 +46,6 @@ ORGANISATIONS_SHOWN = 50
 class SupportsClosed(Exception):
     """Supports and pledges are not open for this proposal today; str() is the reason."""
 
-
-def today() -> date:
-    """Today's date (a function, so that tests can move through a consultation's phases)."""
-    return date.today()
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -79,10 +74,10 @@ def closed_reason(proposal: Proposal) -> str | None:
         return _("Supports and pledges are possible only while a proposal is submitted or "
                  "accepted for the vote. This proposal's status: %(status)s.",
                  status=proposal.status.label)
-    phase = proposal.consultation.phase_on(today())
+    phase = proposal.consultation.phase_today()
     if phase is Phase.UPCOMING:
         return _("Supports and pledges open when the consultation starts.")
-    if phase not in OPEN_PHASES:
+    if phase not in PARTICIPATION_PHASES:
         return _("Supports and pledges are closed in this phase of the consultation: "
                  "%(phase)s.", phase=phase.label)
     return None

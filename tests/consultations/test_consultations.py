@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.accounts.models import Role
 from app.consultations import services
 from app.consultations.models import Consultation, Phase
@@ -26,7 +27,7 @@ def _dated(title="Budżet 2030", start=START, **overrides) -> Consultation:
 
 
 def _on(monkeypatch, day: date) -> None:
-    monkeypatch.setattr(services, "today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
 
 
 def _form(**overrides) -> dict:
@@ -173,7 +174,7 @@ def test_paragraphs_split_plain_text():
 
 
 def test_today_is_the_real_date():
-    assert services.today() == date.today()
+    assert clock.today() == date.today()
 
 
 def test_unknown_consultation_is_404(client):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.accounts.models import Role
-from app.discussion import services
 from app.discussion.models import MAX_DEPTH, Comment, Stance
 from app.extensions import db
 from app.notifications.models import Follow
@@ -169,11 +169,11 @@ def test_comments_are_closed_in_other_phases(client, auth, proposer, post_commen
 def test_phase_follows_todays_date(auth, proposal, post_comment, monkeypatch):
     auth.login_as()
     voting_day = proposal.consultation.voting_from
-    monkeypatch.setattr(services, "today", lambda: voting_day)
+    monkeypatch.setattr(clock, "today", lambda: voting_day)
     assert post_comment(proposal).status_code == 403
-    monkeypatch.setattr(services, "today", lambda: voting_day - timedelta(days=1))
+    monkeypatch.setattr(clock, "today", lambda: voting_day - timedelta(days=1))
     assert post_comment(proposal).status_code == 303
-    assert services.today.__name__ == "<lambda>" and date.today()  # patched, not the real one
+    assert clock.today() == voting_day - timedelta(days=1)  # patched, not the real one
 
 
 @pytest.mark.parametrize("status", [ProposalStatus.WITHDRAWN])

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.proposals import services
+from app import clock
 from tests.factories import make_consultation, make_district, make_goal
 
 
@@ -54,10 +54,10 @@ def form_data(consultation, goals, district):
 
 @pytest.fixture
 def shift_days(monkeypatch):
-    """Move "today" of the proposals' services by some days (phases change)."""
+    """Move the platform's "today" by some days (phases change)."""
 
     def shift(days: int) -> None:
-        monkeypatch.setattr(services, "today", lambda: date.today() + timedelta(days=days))
+        monkeypatch.setattr(clock, "today", lambda: date.today() + timedelta(days=days))
 
     return shift
 

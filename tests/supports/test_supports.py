@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.proposals.models import ProposalStatus
 from app.supports import services
 from app.supports.models import Support
@@ -168,9 +169,9 @@ def test_phase_follows_today(client, auth, monkeypatch):
     proposal = open_proposal("deliberation")
     auth.login_as()
     later = proposal.consultation.voting_from
-    monkeypatch.setattr(services, "today", lambda: later)
+    monkeypatch.setattr(clock, "today", lambda: later)
     assert client.post(f"/proposals/{proposal.id}/support").status_code == 409
-    monkeypatch.setattr(services, "today", lambda: later - timedelta(days=1))
+    monkeypatch.setattr(clock, "today", lambda: later - timedelta(days=1))
     assert client.post(f"/proposals/{proposal.id}/support").status_code == 303
 
 
@@ -179,7 +180,7 @@ def test_unsupport_is_closed_too_and_keeps_the_support(client, auth, monkeypatch
     auth.login_as()
     client.post(f"/proposals/{proposal.id}/support")
     results = proposal.consultation.results_from
-    monkeypatch.setattr(services, "today", lambda: results)
+    monkeypatch.setattr(clock, "today", lambda: results)
     assert client.post(f"/proposals/{proposal.id}/unsupport").status_code == 409
     assert support_rows(proposal) == 1
 
