@@ -82,6 +82,12 @@ class Config:
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     HSTS = False
+
+    # Pages kept for visitors who are not signed in (app/page_cache.py); 0 seconds turns it off.
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+    PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))
+    # How often a worker asks the database whether another worker changed content.
+    PAGE_CACHE_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_CHECK_SECONDS", "1"))
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
@@ -100,6 +106,10 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 8 * 1024
     MAIL_SERVER = ""
     SERVER_NAME = None
+    # The page store is on, and asks the database on every visit, so a test never sees a
+    # page older than what it just wrote.
+    PAGE_CACHE_SECONDS = 60.0
+    PAGE_CACHE_CHECK_SECONDS = 0.0
 
 
 class ProductionConfig(Config):

@@ -47,7 +47,7 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of app/extensions.py to this app."""
-    from app import i18n
+    from app import i18n, page_cache
     from app.accounts.services import init_password_hasher
     from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_password_hasher(app)
     i18n.register_filters(app)
+    page_cache.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -260,7 +260,9 @@ def in_english(request, app):
     from flask_babel import force_locale
 
     if "client" in request.fixturenames:
-        response = request.getfixturevalue("client").post("/language", data={"locale": "en"})
+        client = request.getfixturevalue("client")
+        response = client.post("/language", data={"locale": "en"})
         assert response.status_code == 303
+        client.get(response.location)  # as a browser does: shows (and so clears) the message
     with force_locale("en"):
         yield

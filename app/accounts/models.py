@@ -93,6 +93,7 @@ class LoginSession(db.Model):
     """One signed-in browser. Deleting the row signs that browser out, wherever it is."""
 
     __tablename__ = "login_sessions"
+    __page_cache_neutral__ = True  # seen only by its owner: no public page changes
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -20,6 +20,7 @@ from app.consultations.forms import (
 from app.consultations.models import Consultation, District, Indicator, StrategyGoal
 from app.consultations.permissions import MANAGE_ROLE, can_manage
 from app.extensions import db
+from app.page_cache import cached_for_visitors
 
 
 def _page() -> int:
@@ -35,6 +36,7 @@ def _permissions() -> dict:
 
 
 @bp.route("/consultations")
+@cached_for_visitors()
 def index():
     """Consultations open now, upcoming, and past (paginated)."""
     day = clock.today()
@@ -46,6 +48,7 @@ def index():
 
 
 @bp.route("/consultations/<int:consultation_id>")
+@cached_for_visitors()
 def show(consultation_id: int):
     """A consultation: its description, timeline and what one can do in the current phase."""
     consultation = db.get_or_404(Consultation, consultation_id)
@@ -145,12 +148,14 @@ def delete_district(district_id: int):
 
 
 @bp.route("/strategy")
+@cached_for_visitors()
 def strategy():
     """The city strategy: its goals, each with its objectives."""
     return render_template("consultations/strategy.html", tree=services.strategy_tree())
 
 
 @bp.route("/strategy/<code>")
+@cached_for_visitors()
 def goal(code: str):
     """A goal or objective with its indicators and the proposals that serve it."""
     goal = services.get_goal_by_code_or_404(code)

@@ -11,22 +11,26 @@ from app.accounts import services as account_services
 from app.main import bp
 from app.main.forms import LanguageForm
 from app.main.services import home_figures, open_now
+from app.page_cache import cached_for_visitors
 from app.security import is_safe_redirect
 
 
 @bp.route("/")
+@cached_for_visitors()
 def home():
     """The city's front page."""
     return render_template("main/home.html", figures=home_figures(), consultations=open_now())
 
 
 @bp.route("/privacy")
+@cached_for_visitors()
 def privacy():
     """The privacy notice residents consent to when registering."""
     return render_template("main/privacy.html")
 
 
 @bp.route("/accessibility")
+@cached_for_visitors()
 def accessibility():
     """The accessibility statement."""
     return render_template("main/accessibility.html")

@@ -16,6 +16,7 @@ class Follow(db.Model):
     """A user follows a proposal to hear about new comments and changes."""
 
     __tablename__ = "follows"
+    __page_cache_neutral__ = True  # seen only by its owner: no public page changes
     __table_args__ = (UniqueConstraint("user_id", "proposal_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +36,7 @@ class Notification(db.Model):
     """Something that happened that a user should know about."""
 
     __tablename__ = "notifications"
+    __page_cache_neutral__ = True  # seen only by its owner: no public page changes
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -53,6 +55,7 @@ class EmailPreferences(db.Model):
     """Which notifications a user also wants by email (all on by default)."""
 
     __tablename__ = "email_preferences"
+    __page_cache_neutral__ = True  # seen only by its owner: no public page changes
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from app.accounts.forms import ActionForm
 from app.accounts.permissions import confirmed_required, login_required
+from app.page_cache import cached_for_visitors
 from app.proposals import bp, permissions, services
 from app.proposals.forms import ProposalForm, WithdrawForm
 from app.proposals.models import Proposal, ProposalStatus, Sector
@@ -46,6 +47,11 @@ def _order_seed() -> int:
     return session[SEED_KEY]
 
 
+def _random_order_asked() -> bool:
+    """The random order is the visitor's own (their seed), so it is never shared."""
+    return request.args.get("sort") == "random"
+
+
 def _form_choices() -> dict:
     tree = services.goal_tree()
     return {"districts": services.all_districts(),
@@ -69,6 +75,7 @@ def _refused(proposal: Proposal, message: str):
 
 
 @bp.route("/proposals")
+@cached_for_visitors(unless=_random_order_asked)
 def index():
     """Proposals with filters, search and sorting; htmx gets the results region alone."""
     filters = services.parse_filters(request.args)
@@ -121,6 +128,7 @@ def new():
 
 
 @bp.route("/proposals/<int:proposal_id>")
+@cached_for_visitors()
 def show(proposal_id: int):
     """A proposal's page: text, facts, authors, status history, supports and discussion."""
     proposal, coauthors, coauthor_ids = _load(proposal_id)
