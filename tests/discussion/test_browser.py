@@ -185,6 +185,7 @@ def test_notifications_pages_are_accessible(in_browser, users, proposal) -> None
         expect(page.locator(".notification-unread")).to_have_count(1)
         page.locator("#notifications-read-all").click()
         expect(page.locator(".notification-unread")).to_have_count(0)
+        expect(page.locator(".notification a").first).to_be_focused()
         expect(page.locator("#notifications-nav .notification-count")).to_have_count(0)
         assert_accessible(page)
         _english(page)

@@ -280,6 +280,10 @@ def test_mark_read_with_htmx_updates_item_and_header(client, auth, proposal):
     assert fragment.lstrip().startswith(f'<li id="notification-{note.id}" class="notification">')
     assert '<li id="notifications-nav" hx-swap-oob="true">' in fragment
     assert "(1<span" in fragment
+    # the pressed button is gone: the item's link takes the focus (htmx honours autofocus)
+    assert fragment.count(" autofocus>") == 1
+    assert f'<a href="/proposals/{proposal.id}" autofocus>' in fragment
+    assert "autofocus" not in client.get("/notifications").get_data(as_text=True)
 
 
 def test_only_the_owner_marks_a_notification(client, auth, proposal, users):
@@ -315,6 +319,10 @@ def test_mark_all_read_with_htmx_returns_the_list(client, auth, proposal):
     assert fragment.lstrip().startswith('<div id="notification-list"')
     assert '<li id="notifications-nav" hx-swap-oob="true">' in fragment
     assert "visually-hidden\"> unread" not in fragment
+    # the pressed button is gone: the first notification's link takes the focus
+    assert fragment.count(" autofocus>") == 1
+    first_item = fragment.index('<li id="notification-')
+    assert fragment.index(" autofocus>") < fragment.index('<li id="notification-', first_item + 1)
 
 
 def test_notifications_page_query_count_is_constant(client, auth, proposal, count_queries):
