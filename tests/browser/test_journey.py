@@ -194,11 +194,8 @@ REPLY = "Dziękuję! Zapraszam na spotkanie założycielskie w czwartek."
 
 
 class ConsoleErrors:
-    """Errors a page logs or throws: failed requests, htmx errors, uncaught exceptions.
-
-    The browser's own request for /favicon.ico is left out: the site has no icon, and that
-    404 is not something a page did.
-    """
+    """Errors a page logs or throws: failed requests (the icon's too), htmx errors, uncaught
+    exceptions."""
 
     def __init__(self, page: Page) -> None:
         self.messages: list[str] = []
@@ -207,7 +204,7 @@ class ConsoleErrors:
 
     def _console(self, message) -> None:
         url = message.location.get("url", "")
-        if message.type == "error" and not url.endswith("/favicon.ico"):
+        if message.type == "error":
             self.messages.append(f"console: {message.text} at {url}")
 
     def assert_clean(self) -> None:
