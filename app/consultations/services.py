@@ -194,8 +194,9 @@ def rename_district(district: District, name: str, actor: User) -> None:
     """Give a district a new name."""
     old_name, district.name = district.name, clean_name(name)
     with _committed_unless_taken(DistrictError("duplicate")):
-        record(actor, "district.rename", "district", district.id,
-               details={"from": old_name, "to": district.name})
+        if district.name != old_name:
+            record(actor, "district.rename", "district", district.id,
+                   details={"from": old_name, "to": district.name})
 
 
 def delete_district(district: District, actor: User) -> None:

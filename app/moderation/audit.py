@@ -226,7 +226,7 @@ def _entry_problem(entry: Row, expected_seq: int, prev_hash: str,
                    actor_deleted: bool) -> tuple[int, str] | None:
     """What is wrong with one entry, given the one before it (None when it is sound)."""
     if entry.seq < expected_seq:
-        return expected_seq, f"an entry numbered {entry.seq} stands where it should be"
+        return entry.seq, "entries are numbered from 1, and this one is not"
     if entry.seq > expected_seq:
         return expected_seq, (f"entry {expected_seq} is missing (the log goes from entry "
                               f"{expected_seq - 1} to entry {entry.seq})")

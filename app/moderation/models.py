@@ -82,10 +82,6 @@ class AuditEntry(db.Model):
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
 
-    @property
-    def is_by_system(self) -> bool:
-        return self.actor_role == SYSTEM_ROLE
-
     def __repr__(self) -> str:
         return f"<AuditEntry {self.seq} {self.action}>"
 

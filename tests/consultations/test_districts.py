@@ -68,6 +68,10 @@ def test_rename_a_district(client, staff):
     assert _names() == ["KOLEJOWA", "Nadrzecze"]
     assert [(e.action, e.target_id, e.details) for e in audit_entries()] == [
         ("district.rename", district.id, {"from": "Kolejowa", "to": "KOLEJOWA"})]
+    unchanged = client.post(f"/consultations/districts/{district.id}/edit",
+                            data={"name": " KOLEJOWA "})
+    assert unchanged.status_code == 303
+    assert audit_actions() == ["district.rename"], "the same name again is not a change"
     empty = client.post(f"/consultations/districts/{district.id}/edit", data={})
     assert empty.status_code == 200
     assert _names() == ["KOLEJOWA", "Nadrzecze"]

@@ -271,3 +271,10 @@ def test_the_database_keeps_the_actors_the_log_names(app, users):
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
     assert last_entry().actor_id == moderator.id
+
+
+def test_an_entry_numbered_below_one_is_named(app):
+    write_chain(2)
+    raw("UPDATE audit_entries SET seq = 0 WHERE seq = 1")
+    result = verify_chain()
+    assert result.broken_seq == 0 and "numbered from 1" in result.problem
