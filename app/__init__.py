@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from app.consultations import bp as consultations_bp
     from app.discussion import bp as discussion_bp
     from app.main import bp as main_bp
+    from app.moderation import bp as moderation_bp
     from app.notifications import bp as notifications_bp
     from app.organisations import bp as organisations_bp
     from app.proposals import bp as proposals_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
     # These define whole paths: /consultations/..., /strategy/..., /proposals/..., /comments/...
     app.register_blueprint(consultations_bp)
     app.register_blueprint(proposals_bp)
@@ -105,9 +107,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Command-line groups: `flask users ...`, `flask demo ...`, `flask translations ...`."""
+    """Command-line groups: `flask users ...`, `flask demo ...`, `flask audit ...`."""
     from app.accounts.cli import users_cli
     from app.demo import demo_cli
+    from app.moderation.cli import audit_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(audit_cli)

@@ -77,7 +77,8 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("admin.user_role", "POST"): at_least(ADMIN),
 }
 
-FEATURES = ("consultations", "proposals", "supports", "discussion", "notifications")
+FEATURES = ("consultations", "proposals", "supports", "discussion", "notifications",
+            "moderation")
 
 
 def _feature_tables() -> dict[tuple[str, str], dict[str, int]]:

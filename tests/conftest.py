@@ -22,7 +22,7 @@ from app.extensions import db
 from config import TestConfig
 from config import database_url as driver_url
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.concurrency_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"

@@ -9,7 +9,9 @@ from app.admin.services import get_setting
 from app.demo.consultation import EXTRA_RESIDENTS, PROPOSALS
 from app.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
 from app.extensions import db
+from app.moderation.audit import verify_chain
 from app.organisations.models import Organisation, Representation
+from tests.moderation.helpers import audit_actions, audit_entries, last_entry
 
 
 def _count(model) -> int:
@@ -23,6 +25,10 @@ def test_create_admin(runner, client, auth):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "boss@example.org"))
     assert user.role is Role.ADMIN and user.is_confirmed
+    entry = last_entry()
+    assert (entry.action, entry.actor_role, entry.actor_id, entry.target_id) == (
+        "user.role", "system", None, user.id)
+    assert entry.details == {"from": None, "to": "admin"}
     assert auth.login("boss@example.org", "a long admin password").status_code == 303
     assert client.get("/admin/users").status_code == 200
 
@@ -34,6 +40,10 @@ def test_create_admin_promotes_existing_account(runner, users):
     assert result.exit_code == 0, result.output
     assert db.session.get(User, person.id).role is Role.ADMIN
     assert _count(User) == 1
+    assert last_entry().details == {"from": "resident", "to": "admin"}
+    runner.invoke(args=["users", "create-admin", "--email", "person@example.org",
+                        "--name", "Person", "--password", "another long password"])
+    assert audit_actions() == ["user.role"], "an administrator already: no role change"
 
 
 def test_create_admin_refuses_bad_input(runner):
@@ -50,11 +60,13 @@ def test_demo_load_is_idempotent_and_labelled(runner, client, auth):
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
     counts = (_count(User), _count(Organisation), _count(Representation))
+    first_log = audit_entries()
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0
     assert (_count(User), _count(Organisation), _count(Representation)) == counts
     assert counts[0] == len(DEMO_ACCOUNTS) + len(EXTRA_RESIDENTS)
     assert get_setting("demo") is True
+    assert len(audit_entries()) == len(first_log), "loading again records nothing new"
     body = client.get("/").get_data(as_text=True)
     assert "demo-banner" in body and "Wrzosów" in body
 
@@ -107,3 +119,35 @@ def test_demo_consultation_has_proposals_across_sectors_and_consistent_counts(ru
         assert proposal.comment_count == comments
     stances = set(db.session.scalars(select(Comment.stance)))
     assert {"for", "against"} <= {str(s) for s in stances}
+
+
+def test_demo_staff_actions_make_a_valid_chain(runner):
+    from app.demo.consultation import DISTRICTS, STRATEGY
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    actions = audit_actions()
+    assert actions.count("settings.change") == 2
+    assert actions.count("representation.approve") == 1
+    assert actions.count("district.create") == len(DISTRICTS)
+    goals = sum(1 + len(objectives) for _code, _title, objectives, _indicators in STRATEGY)
+    assert actions.count("goal.create") == goals
+    assert actions.count("indicator.import") == 1
+    assert actions.count("consultation.create") == 1
+    staff = db.session.scalar(select(User).where(User.role == Role.STAFF))
+    by_people = [entry for entry in audit_entries() if entry.action != "settings.change"]
+    assert {entry.actor_id for entry in by_people} == {staff.id}
+    assert verify_chain().ok
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"{len(actions)} entries, chain intact"
+
+
+def test_audit_verify_fails_naming_an_entry_edited_in_the_demo(runner):
+    from sqlalchemy import text
+
+    runner.invoke(args=["demo", "load"])
+    db.session.execute(text("UPDATE audit_entries SET reason = 'Poprawione' WHERE seq = 4"))
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "entry 4" in result.output and "does not match its hash" in result.output

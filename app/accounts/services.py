@@ -357,6 +357,7 @@ def _iso(value) -> str | None:
 
 def delete_account(user: User, password: str) -> None:
     """Erase personal data; the row stays so contributions show as by a deleted user."""
+    from app.moderation.audit import forget_actor
     from app.organisations.services import forget_representations
 
     if not verify_password(user, password):
@@ -365,6 +366,7 @@ def delete_account(user: User, password: str) -> None:
         raise AccountError("last-admin")
     forget_representations(user)
     _forget_activity(user)
+    forget_actor(user)
     end_other_sessions(user)
     user.email = f"deleted-{user.id}-{secrets.token_hex(8)}@invalid"
     user.display_name = None
@@ -398,26 +400,41 @@ def _admin_count() -> int:
     ) or 0
 
 
-def assign_role(user: User, role: Role) -> None:
-    """Give a user a role; the last administrator cannot be demoted."""
+def assign_role(user: User, role: Role, admin: User) -> None:
+    """Give a user a role, by an administrator; the last administrator cannot be demoted."""
+    from app.moderation.audit import record
+
     if user.is_deleted:
         raise AccountError("deleted")
     if user.role is Role.ADMIN and role is not Role.ADMIN and _admin_count() <= 1:
         raise AccountError("last-admin")
-    user.role = role
+    old_role, user.role = user.role, role
+    if role is not old_role:
+        record(admin, "user.role", "user", user.id,
+               details={"from": old_role.value, "to": role.value})
     db.session.commit()
 
 
 def create_admin(email: str, display_name: str, password: str, locale: str = "pl") -> User:
-    """Create a confirmed administrator, or promote the account with this address."""
+    """Create a confirmed administrator, or promote the account with this address.
+
+    Run from the command line, so the audit log records the platform as the actor.
+    """
+    from app.moderation.audit import record
+
     user = find_user_by_email(email)
     now = utcnow()
+    old_role = user.role if user is not None else None
     if user is None:
         user = User(email=normalize_email(email), display_name=display_name.strip(), locale=locale)
         db.session.add(user)
+        db.session.flush()
     user.password_hash = hash_password(password)
     user.role = Role.ADMIN
     user.email_confirmed_at = user.email_confirmed_at or now
     user.privacy_consent_at = user.privacy_consent_at or now
+    if old_role is not Role.ADMIN:
+        record(None, "user.role", "user", user.id,
+               details={"from": old_role.value if old_role else None, "to": Role.ADMIN.value})
     db.session.commit()
     return user

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.accounts import services as account_services
 from app.accounts.forms import RoleForm
@@ -37,7 +38,7 @@ def user_role(user_id: int):
     form = RoleForm(role=user.role.value)
     if form.validate_on_submit():
         try:
-            account_services.assign_role(user, Role(form.role.data))
+            account_services.assign_role(user, Role(form.role.data), current_user)
         except account_services.AccountError:
             flash(_("The last administrator cannot lose the role. "
                     "Make someone else an administrator first."), "error")

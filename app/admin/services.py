@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from app.accounts.models import Role, User
 from app.admin.models import SiteSetting
 from app.extensions import db
+from app.moderation.audit import record
 
 PER_PAGE = 25
 
@@ -34,6 +35,19 @@ def set_setting(key: str, value: Any) -> None:
     else:
         setting.value = value
     g.pop("site_settings", None)
+
+
+def change_setting(key: str, value: Any, actor: User | None) -> None:
+    """Change a setting and write the change to the audit log (the caller commits).
+
+    The value is public in the log: settings hold no personal data. Setting the value a
+    setting already has changes nothing and records nothing.
+    """
+    setting = db.session.get(SiteSetting, key)
+    if setting is not None and setting.value == value:
+        return
+    set_setting(key, value)
+    record(actor, "settings.change", "setting", None, details={"key": key, "value": value})
 
 
 def site_context() -> dict[str, Any]:

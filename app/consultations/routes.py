@@ -80,7 +80,7 @@ def edit(consultation_id: int):
     # Stored values fill the form only when it is shown; a post must carry every field.
     form = ConsultationForm(obj=consultation if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.update_consultation(consultation, **form.values())
+        services.update_consultation(consultation, current_user, **form.values())
         flash(_("The consultation is saved."), "success")
         return redirect(url_for(".show", consultation_id=consultation.id), code=303)
     return render_template("consultations/form.html", form=form, consultation=consultation)
@@ -96,7 +96,7 @@ def districts():
     form = DistrictForm(services.all_districts())
     if form.validate_on_submit():
         try:
-            district = services.add_district(form.name.data)
+            district = services.add_district(form.name.data, current_user)
         except services.DistrictError:
             form.name.errors.append(_("A district with this name already exists."))
         else:
@@ -115,7 +115,7 @@ def rename_district(district_id: int):
                         obj=district if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.rename_district(district, form.name.data)
+            services.rename_district(district, form.name.data, current_user)
         except services.DistrictError:
             form.name.errors.append(_("A district with this name already exists."))
         else:
@@ -134,7 +134,7 @@ def delete_district(district_id: int):
     if form.validate_on_submit():
         name = district.name
         try:
-            services.delete_district(district)
+            services.delete_district(district, current_user)
         except services.DistrictError:
             flash(_("The district cannot be deleted: proposals are placed in it."), "error")
         else:
@@ -179,7 +179,7 @@ def create_goal():
         try:
             goal = services.create_goal(code=form.code.data, title=form.title.data,
                                         description=form.description.data,
-                                        parent_id=form.parent_id)
+                                        parent_id=form.parent_id, actor=current_user)
         except services.GoalError:
             form.code.errors.append(_("Another goal or objective already has this code."))
         else:
@@ -201,7 +201,8 @@ def edit_goal(goal_id: int):
     if form.validate_on_submit():
         try:
             services.update_goal(goal, code=form.code.data, title=form.title.data,
-                                 description=form.description.data, parent_id=form.parent_id)
+                                 description=form.description.data, parent_id=form.parent_id,
+                                 actor=current_user)
         except services.GoalError:
             form.code.errors.append(_("Another goal or objective already has this code."))
         else:
@@ -217,7 +218,7 @@ def delete_goal(goal_id: int):
     goal = db.get_or_404(StrategyGoal, goal_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.delete_goal(goal)
+        services.delete_goal(goal, current_user)
         flash(_("Deleted."), "success")
         return redirect(url_for(".strategy"), code=303)
     return render_template("consultations/goal_delete.html", form=form, goal=goal,
@@ -232,7 +233,7 @@ def delete_indicator(indicator_id: int):
     goal = db.session.get(StrategyGoal, indicator.goal_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.delete_indicator(indicator)
+        services.delete_indicator(indicator, current_user)
         flash(_("Deleted."), "success")
         return redirect(url_for(".goal", code=goal.code), code=303)
     return render_template("consultations/indicator_delete.html", form=form,
@@ -249,7 +250,7 @@ def import_indicators():
         rows, problems = services.parse_indicator_csv(form.text, services.known_goal_codes())
         if not problems:
             try:
-                summary = services.import_indicators(rows)
+                summary = services.import_indicators(rows, current_user)
             except services.ImportConflictError:
                 form.file.errors.append(_(
                     "The goals changed while the file was imported. Nothing was imported; "

@@ -6,7 +6,8 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,7 @@ from app.consultations.models import (
     StrategyGoal,
 )
 from app.extensions import db
+from app.moderation.audit import record
 from app.proposals.models import Proposal, ProposalGoal, ProposalStatus
 
 PER_PAGE = 20
@@ -102,15 +104,23 @@ def create_consultation(author: User, **values: Any) -> Consultation:
                                 **{name: values[name] for name in CONSULTATION_FIELDS})
     _clean_consultation(consultation)
     db.session.add(consultation)
+    db.session.flush()
+    record(author, "consultation.create", "consultation", consultation.id,
+           details={"title": consultation.title})
     db.session.commit()
     return consultation
 
 
-def update_consultation(consultation: Consultation, **values: Any) -> None:
+def update_consultation(consultation: Consultation, editor: User, **values: Any) -> None:
     """Change a consultation's texts, dates or support threshold."""
+    before = {name: getattr(consultation, name) for name in CONSULTATION_FIELDS}
     for name in CONSULTATION_FIELDS:
         setattr(consultation, name, values[name])
     _clean_consultation(consultation)
+    changed = [name for name in CONSULTATION_FIELDS if getattr(consultation, name) != before[name]]
+    if changed:
+        record(editor, "consultation.update", "consultation", consultation.id,
+               details={"title": consultation.title, "changed": changed})
     db.session.commit()
 
 
@@ -157,33 +167,44 @@ def name_taken(name: str, districts: Iterable[District], exclude: District | Non
     return any(d.name.casefold() == folded for d in districts if d is not exclude)
 
 
-def add_district(name: str) -> District:
+@contextmanager
+def _committed_unless_taken(error: Exception) -> Iterator[None]:
+    """Run the block and commit; when another request took the same unique name or code
+    meanwhile, roll back (the audit entry with it) and raise `error`."""
+    try:
+        yield
+        db.session.commit()
+    except IntegrityError as integrity_error:
+        db.session.rollback()
+        raise error from integrity_error
+
+
+def add_district(name: str, actor: User) -> District:
     """Add a district."""
     district = District(name=clean_name(name))
     db.session.add(district)
-    _commit_unique_name()
+    with _committed_unless_taken(DistrictError("duplicate")):
+        db.session.flush()
+        record(actor, "district.create", "district", district.id,
+               details={"name": district.name})
     return district
 
 
-def rename_district(district: District, name: str) -> None:
+def rename_district(district: District, name: str, actor: User) -> None:
     """Give a district a new name."""
-    district.name = clean_name(name)
-    _commit_unique_name()
+    old_name, district.name = district.name, clean_name(name)
+    with _committed_unless_taken(DistrictError("duplicate")):
+        if district.name != old_name:
+            record(actor, "district.rename", "district", district.id,
+                   details={"from": old_name, "to": district.name})
 
 
-def _commit_unique_name() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError as error:  # another request took the name meanwhile
-        db.session.rollback()
-        raise DistrictError("duplicate") from error
-
-
-def delete_district(district: District) -> None:
+def delete_district(district: District, actor: User) -> None:
     """Remove a district no proposal uses."""
     if district_usage(district):
         raise DistrictError("in-use")
     db.session.delete(district)
+    record(actor, "district.delete", "district", district.id, details={"name": district.name})
     db.session.commit()
 
 
@@ -270,19 +291,26 @@ def goal_proposals_page(goal_ids: Collection[int], page: int):
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
 
 
-def create_goal(*, code: str, title: str, description: str,
-                parent_id: int | None) -> StrategyGoal:
+GOAL_FIELDS = ("code", "title", "description", "parent_id")
+
+
+def create_goal(*, code: str, title: str, description: str, parent_id: int | None,
+                actor: User) -> StrategyGoal:
     """Add a goal, or an objective under a top-level goal."""
     goal = StrategyGoal(code=code.strip(), title=title.strip(),
                         description=(description or "").strip(), parent_id=parent_id)
     db.session.add(goal)
-    _commit_unique_code()
+    with _committed_unless_taken(GoalError("duplicate-code")):
+        db.session.flush()
+        record(actor, "goal.create", "goal", goal.id,
+               details={"code": goal.code, "title": goal.title})
     return goal
 
 
 def update_goal(goal: StrategyGoal, *, code: str, title: str, description: str,
-                parent_id: int | None) -> None:
+                parent_id: int | None, actor: User) -> None:
     """Change a goal; a new code of a goal carries over to its objectives' codes."""
+    before = {name: getattr(goal, name) for name in GOAL_FIELDS}
     old_code, new_code = goal.code, code.strip()
     if new_code != old_code:
         for objective in db.session.scalars(
@@ -293,15 +321,11 @@ def update_goal(goal: StrategyGoal, *, code: str, title: str, description: str,
     goal.title = title.strip()
     goal.description = (description or "").strip()
     goal.parent_id = parent_id
-    _commit_unique_code()
-
-
-def _commit_unique_code() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise GoalError("duplicate-code") from error
+    changed = [name for name in GOAL_FIELDS if getattr(goal, name) != before[name]]
+    with _committed_unless_taken(GoalError("duplicate-code")):
+        if changed:
+            record(actor, "goal.update", "goal", goal.id,
+                   details={"code": goal.code, "title": goal.title, "changed": changed})
 
 
 def _goal_and_objective_ids(goal: StrategyGoal) -> list[int]:
@@ -322,8 +346,10 @@ def goal_deletion_summary(goal: StrategyGoal) -> dict[str, int]:
     }
 
 
-def delete_goal(goal: StrategyGoal) -> None:
+def delete_goal(goal: StrategyGoal, actor: User) -> None:
     """Delete a goal with its objectives and indicators; linked proposals stay."""
+    details = {"code": goal.code, "title": goal.title, **goal_deletion_summary(goal)}
+    goal_id = goal.id
     ids = _goal_and_objective_ids(goal)
     # Explicit deletes: SQLite does not enforce ON DELETE CASCADE unless told to.
     indicator_ids = select(Indicator.id).where(Indicator.goal_id.in_(ids))
@@ -333,14 +359,18 @@ def delete_goal(goal: StrategyGoal) -> None:
     db.session.execute(update(StrategyGoal).where(StrategyGoal.id.in_(ids))
                        .values(parent_id=None))
     db.session.execute(delete(StrategyGoal).where(StrategyGoal.id.in_(ids)))
+    record(actor, "goal.delete", "goal", goal_id, details=details)
     db.session.commit()
 
 
-def delete_indicator(indicator: Indicator) -> None:
+def delete_indicator(indicator: Indicator, actor: User) -> None:
     """Delete an indicator with its yearly values."""
+    goal = db.session.get(StrategyGoal, indicator.goal_id)
     db.session.execute(delete(IndicatorValue)
                        .where(IndicatorValue.indicator_id == indicator.id))
     db.session.delete(indicator)
+    record(actor, "indicator.delete", "indicator", indicator.id,
+           details={"name": indicator.name, "goal_code": goal.code})
     db.session.commit()
 
 
@@ -636,7 +666,7 @@ def known_goal_codes() -> set[str]:
     return set(db.session.scalars(select(StrategyGoal.code)))
 
 
-def import_indicators(rows: list[IndicatorRow]) -> ImportSummary:
+def import_indicators(rows: list[IndicatorRow], actor: User) -> ImportSummary:
     """Create or update each indicator (same goal, same name) and its yearly values, at once.
 
     An empty cell leaves a year's stored value as it is.
@@ -674,12 +704,16 @@ def import_indicators(rows: list[IndicatorRow]) -> ImportSummary:
             else:
                 value.value = number
             written += 1
+    summary = ImportSummary(created, len(rows) - created, written)
     try:
+        record(actor, "indicator.import", "strategy", None,
+               details={"created": summary.created, "updated": summary.updated,
+                        "values": summary.values})
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
         raise ImportConflictError("concurrent") from error
-    return ImportSummary(created, len(rows) - created, written)
+    return summary
 
 
 def shown_problems(problems: list[CsvProblem]) -> list[CsvProblem]:

@@ -20,6 +20,7 @@ from app.consultations.models import (
 from app.db_types import utcnow
 from app.discussion.models import Comment, CommentVote, Stance
 from app.extensions import db
+from app.moderation.audit import record
 from app.notifications.models import Follow
 from app.organisations.models import Organisation
 from app.proposals.models import (
@@ -172,12 +173,17 @@ def _amount(text: str) -> Decimal:
 
 
 def load_consultation(password_hash: str) -> bool:
-    """Add the demo consultation unless it is there already; returns whether it was added."""
+    """Add the demo consultation unless it is there already; returns whether it was added.
+
+    The city staff's steps (districts, strategy, indicators, the consultation) are written
+    to the audit log as theirs, so the demo's moderation log has a valid chain to show.
+    """
     if db.session.scalar(select(Consultation).where(Consultation.title == CONSULTATION_TITLE)):
         return False
     rng = random.Random(2027)  # the same demo every time  # noqa: S311
     now = utcnow()
     today = date.today()
+    staff = db.session.scalar(select(User).where(User.role == Role.STAFF))
 
     districts = []
     for name in DISTRICTS:
@@ -185,18 +191,25 @@ def load_consultation(password_hash: str) -> bool:
         if district is None:
             district = District(name=name)
             db.session.add(district)
+            db.session.flush()
+            record(staff, "district.create", "district", district.id, details={"name": name})
         districts.append(district)
 
     goals: dict[str, StrategyGoal] = {}
+    imported = {"created": 0, "updated": 0, "values": 0}
     for code, title, objectives, indicators in STRATEGY:
         goal = StrategyGoal(code=code, title=title, description="Cel strategii (przykład).")
         db.session.add(goal)
         db.session.flush()
+        record(staff, "goal.create", "goal", goal.id, details={"code": code, "title": title})
         goals[code] = goal
         for objective_code, objective_title in objectives:
             objective = StrategyGoal(code=objective_code, title=objective_title,
                                      description="", parent_id=goal.id)
             db.session.add(objective)
+            db.session.flush()
+            record(staff, "goal.create", "goal", objective.id,
+                   details={"code": objective_code, "title": objective_title})
             goals[objective_code] = objective
         for name, unit, source, values, target in indicators:
             first_year = min(values)
@@ -208,8 +221,10 @@ def load_consultation(password_hash: str) -> bool:
             for year, value in values.items():
                 db.session.add(IndicatorValue(indicator_id=indicator.id, year=year,
                                               value=_amount(value)))
+            imported["created"] += 1
+            imported["values"] += len(values)
+    record(staff, "indicator.import", "strategy", None, details=imported)
 
-    staff = db.session.scalar(select(User).where(User.role == Role.STAFF))
     consultation = Consultation(
         title=CONSULTATION_TITLE,
         summary="Zgłoś projekt spółdzielni rozwojowej, która zrealizuje zadanie ze strategii "
@@ -223,6 +238,8 @@ def load_consultation(password_hash: str) -> bool:
     )
     db.session.add(consultation)
     db.session.flush()
+    record(staff, "consultation.create", "consultation", consultation.id,
+           details={"title": CONSULTATION_TITLE})
 
     residents = list(db.session.scalars(
         select(User).where(User.role == Role.RESIDENT, User.deleted_at.is_(None))))

@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.accounts.services import hash_password, normalize_email
-from app.admin.services import set_setting
+from app.admin.services import change_setting
 from app.db_types import utcnow
 from app.demo.consultation import load_consultation
 from app.extensions import db
+from app.moderation.audit import record
 from app.organisations.models import (
     Organisation,
     OrganisationKind,
@@ -42,8 +43,9 @@ def load_demo(*, only_if_empty: bool = False) -> bool:
     """Create or refresh the demo city; returns False when skipped."""
     if only_if_empty and db.session.scalar(select(func.count()).select_from(User)):
         return False
-    set_setting("city_name", CITY_NAME)
-    set_setting("demo", True)
+    # Set by the operator's command, so the audit log names the platform as the actor.
+    change_setting("city_name", CITY_NAME, None)
+    change_setting("demo", True, None)
 
     password_hash = hash_password(DEMO_PASSWORD)
     now = utcnow()
@@ -86,7 +88,15 @@ def _representation(organisation: Organisation, user: User, role: str,
         Representation.organisation_id == organisation.id, Representation.user_id == user.id))
     if existing is not None:
         return
-    db.session.add(Representation(
+    representation = Representation(
         organisation_id=organisation.id, user_id=user.id, role_in_organisation=role,
         status=status, decided_at=utcnow() if decided_by else None,
-        decided_by_id=decided_by.id if decided_by else None))
+        decided_by_id=decided_by.id if decided_by else None)
+    db.session.add(representation)
+    if decided_by is not None:
+        db.session.flush()
+        action = ("representation.approve" if status is RepresentationStatus.APPROVED
+                  else "representation.reject")
+        record(decided_by, action, "organisation", organisation.id,
+               details={"representation_id": representation.id,
+                        "organisation_made_public": False})

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from app.accounts.models import User
 from app.db_types import utcnow
 from app.extensions import db
+from app.moderation.audit import record
 from app.organisations.models import (
     Organisation,
     OrganisationKind,
@@ -102,15 +103,25 @@ def get_pending_request_or_404(representation_id: int) -> Representation:
 
 def decide_request(representation: Representation, staff: User, *, approve: bool,
                    note: str | None) -> None:
-    """Approve or reject a request; approving makes a new organisation public."""
+    """Approve or reject a request; approving makes a new organisation public.
+
+    The audit entry names the organisation and the request, not the person who asked, and
+    leaves out the note: it is written to the requester alone, on their profile.
+    """
     now = utcnow()
+    organisation = representation.organisation
+    made_public = approve and organisation.approved_at is None
     representation.status = (RepresentationStatus.APPROVED if approve
                              else RepresentationStatus.REJECTED)
     representation.decided_at = now
     representation.decided_by_id = staff.id
     representation.decision_note = (note or "").strip() or None
-    if approve and representation.organisation.approved_at is None:
-        representation.organisation.approved_at = now
+    if made_public:
+        organisation.approved_at = now
+    record(staff, "representation.approve" if approve else "representation.reject",
+           "organisation", organisation.id,
+           details={"representation_id": representation.id,
+                    "organisation_made_public": made_public})
     db.session.commit()
 
 

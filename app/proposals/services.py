@@ -27,6 +27,7 @@ from app.accounts.models import User
 from app.consultations.models import Consultation, District, StrategyGoal
 from app.db_types import utcnow
 from app.extensions import db
+from app.moderation.audit import record
 from app.proposals.models import (
     Proposal,
     ProposalCoauthor,
@@ -35,6 +36,7 @@ from app.proposals.models import (
     ProposalStatusChange,
     Sector,
 )
+from app.proposals.permissions import is_author, is_editor
 from app.text import fold, render_markdown
 
 PER_PAGE = 20
@@ -254,7 +256,9 @@ def change_status(proposal: Proposal, new_status: ProposalStatus, actor: User | 
     The one way any feature (moderation, results) changes a proposal's status. The note is
     the public reason (shown on the proposal's page). It does not commit: the caller commits
     once with its own changes. A row is recorded even when the status stays (the first save
-    of a draft); notifications go out only on a real change, through
+    of a draft); a change by anyone but the proposal's authors (a moderator, city staff, the
+    platform itself) is also written to the audit log. Notifications go out only on a real
+    change, through
     `app.notifications.services.notify_status_change(proposal, old, new, actor)` when that
     function exists — it is looked up at call time, so this works before it is written.
     """
@@ -272,7 +276,22 @@ def change_status(proposal: Proposal, new_status: ProposalStatus, actor: User | 
     db.session.add(change)
     if old_status is not new_status:
         _notify_status_change(proposal, old_status, new_status, actor)
+    if not _by_an_author(proposal, actor):
+        record(actor, "proposal.status", "proposal", proposal.id, reason=note or "",
+               details={"from": old_status.value if old_status else None,
+                        "to": new_status.value})
     return change
+
+
+def _by_an_author(proposal: Proposal, actor: User | None) -> bool:
+    """Whether the author or a co-author acts (their own steps are not moderation)."""
+    if actor is None:
+        return False
+    if is_author(actor, proposal):
+        return True
+    coauthor_ids = set(db.session.scalars(select(ProposalCoauthor.user_id)
+                                          .where(ProposalCoauthor.proposal_id == proposal.id)))
+    return is_editor(actor, proposal, coauthor_ids)
 
 
 def _notify_status_change(proposal: Proposal, old_status: ProposalStatus | None,

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from app.accounts.models import Role, User
 from app.extensions import db
+from tests.moderation.helpers import audit_actions, last_entry
 
 
 def test_admin_assigns_a_role_after_confirming(client, auth, users):
-    auth.login_as(Role.ADMIN)
+    admin = auth.login_as(Role.ADMIN)
     person = users()
     page = client.get(f"/admin/users/{person.id}")
     assert page.status_code == 200
     unconfirmed = client.post(f"/admin/users/{person.id}", data={"role": "moderator"})
     assert unconfirmed.status_code == 200
     assert db.session.get(User, person.id).role is Role.RESIDENT
+    assert audit_actions() == []
     response = client.post(f"/admin/users/{person.id}", data={"role": "moderator", "confirm": "y"})
     assert response.status_code == 303
     assert db.session.get(User, person.id).role is Role.MODERATOR
+    entry = last_entry()
+    assert (entry.action, entry.actor_id, entry.actor_role, entry.target_id) == (
+        "user.role", admin.id, "admin", person.id)
+    assert entry.details == {"from": "resident", "to": "moderator"}
+    assert person.email not in str(entry.details)
+    again = client.post(f"/admin/users/{person.id}", data={"role": "moderator", "confirm": "y"})
+    assert again.status_code == 303
+    assert audit_actions() == ["user.role"], "giving the same role again changes nothing"
 
 
 def test_unknown_role_is_refused(client, auth, users):
@@ -32,6 +42,7 @@ def test_last_admin_cannot_be_demoted(client, auth):
     response = client.post(f"/admin/users/{admin.id}", data={"role": "resident", "confirm": "y"})
     assert response.status_code == 200
     assert db.session.get(User, admin.id).role is Role.ADMIN
+    assert audit_actions() == []
 
 
 def test_an_admin_can_step_down_when_another_remains(client, auth, users):

@@ -128,7 +128,8 @@ def test_register_confirm_login_switch_language_and_log_out(page: Page, outbox) 
     assert_accessible(page)
 
 
-ANONYMOUS_PAGES = ["/", "/account/login", "/account/register", "/organisations/", "/nope"]
+ANONYMOUS_PAGES = ["/", "/account/login", "/account/register", "/organisations/",
+                   "/moderation/log", "/nope"]
 MEMBER_PAGES = ["/account/", "/organisations/", "/organisations/represent"]
 
 

@@ -14,6 +14,7 @@ from app.consultations import services
 from app.consultations.models import Consultation, Phase
 from app.extensions import db
 from tests.factories import make_consultation
+from tests.moderation.helpers import audit_actions, last_entry
 
 START = date(2030, 3, 1)
 
@@ -200,6 +201,10 @@ def test_staff_create_a_consultation(client, auth):
     assert consultation.created_by_id == staff.id
     assert consultation.review_from == date(2030, 3, 15)
     assert consultation.support_threshold == 50
+    entry = last_entry()
+    assert (entry.action, entry.actor_id, entry.target_id) == (
+        "consultation.create", staff.id, consultation.id)
+    assert entry.details == {"title": consultation.title}
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Drugi akapit &lt;b&gt;pogrubiony&lt;/b&gt;." in page
 
@@ -215,6 +220,14 @@ def test_staff_edit_a_consultation(client, auth):
     db.session.refresh(consultation)
     assert consultation.title == "Nowy tytuł"
     assert consultation.proposals_from == date(2030, 3, 1)
+    entry = last_entry()
+    assert (entry.action, entry.target_id) == ("consultation.update", consultation.id)
+    assert entry.details["title"] == "Nowy tytuł"
+    assert {"title", "proposals_from", "support_threshold"} <= set(entry.details["changed"])
+    unchanged = client.post(f"/consultations/{consultation.id}/edit",
+                            data=_form(title="Nowy tytuł"))
+    assert unchanged.status_code == 303
+    assert audit_actions() == ["consultation.update"], "a save that changes nothing is not logged"
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
@@ -245,6 +258,7 @@ def test_bad_input_is_refused_and_kept(client, auth, overrides, message):
     assert f'value="{kept["title"].strip()}"' in page
     assert f'{kept["summary"]}</textarea>' in page
     assert _count() == 0
+    assert audit_actions() == []
 
 
 def test_editing_with_bad_dates_changes_nothing(client, auth):

@@ -9,6 +9,7 @@ from app.accounts.models import Role
 from app.consultations.models import District
 from app.extensions import db
 from tests.factories import make_consultation, make_district, make_proposal
+from tests.moderation.helpers import audit_actions, audit_entries, last_entry
 
 
 def _names() -> list[str]:
@@ -30,6 +31,9 @@ def test_add_a_district_with_the_name_trimmed(client, staff):
     assert response.status_code == 303
     assert response.headers["Location"] == "/consultations/districts"
     assert _names() == ["Stare Miasto"]
+    entry = last_entry()
+    assert (entry.action, entry.actor_id, entry.details) == (
+        "district.create", staff.id, {"name": "Stare Miasto"})
     page = client.get("/consultations/districts").get_data(as_text=True)
     assert "Stare Miasto" in page
 
@@ -47,6 +51,7 @@ def test_bad_names_are_refused(client, staff, name, message):
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert _names() == ["Śródmieście"]
+    assert audit_actions() == []
 
 
 def test_rename_a_district(client, staff):
@@ -61,6 +66,12 @@ def test_rename_a_district(client, staff):
     same = client.post(f"/consultations/districts/{district.id}/edit", data={"name": "KOLEJOWA"})
     assert same.status_code == 303
     assert _names() == ["KOLEJOWA", "Nadrzecze"]
+    assert [(e.action, e.target_id, e.details) for e in audit_entries()] == [
+        ("district.rename", district.id, {"from": "Kolejowa", "to": "KOLEJOWA"})]
+    unchanged = client.post(f"/consultations/districts/{district.id}/edit",
+                            data={"name": " KOLEJOWA "})
+    assert unchanged.status_code == 303
+    assert audit_actions() == ["district.rename"], "the same name again is not a change"
     empty = client.post(f"/consultations/districts/{district.id}/edit", data={})
     assert empty.status_code == 200
     assert _names() == ["KOLEJOWA", "Nadrzecze"]
@@ -76,6 +87,8 @@ def test_delete_asks_for_confirmation_first(client, staff):
     response = client.post(url, data={"confirm": "yes"})
     assert response.status_code == 303
     assert _names() == []
+    entry = last_entry()
+    assert (entry.action, entry.details) == ("district.delete", {"name": "Hutnicze"})
     assert client.get(url).status_code == 404
 
 
@@ -90,6 +103,7 @@ def test_a_district_in_use_cannot_be_deleted(client, staff, users):
                            data={"confirm": "yes"})
     assert response.status_code == 303
     assert _names() == ["Zielone Wzgórza"]
+    assert audit_actions() == []
     after = client.get("/consultations/districts").get_data(as_text=True)
     assert "proposals are placed in it" in after
 

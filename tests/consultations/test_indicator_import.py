@@ -14,6 +14,7 @@ from app.consultations.models import Indicator, IndicatorValue
 from app.consultations.services import parse_indicator_csv, parse_number
 from app.extensions import db
 from tests.factories import make_goal, make_indicator
+from tests.moderation.helpers import audit_actions, audit_entries
 
 HEADER = "goal_code,name,unit,source,baseline,baseline_year,target,target_year,2020,2021"
 
@@ -226,6 +227,10 @@ def test_import_creates_then_updates_indicators(client, staff):
         .where(IndicatorValue.indicator_id == unemployment.id)).all())
     assert values == {2021: Decimal("8.4"), 2022: Decimal("7.7")}  # 2021 kept, 2022 replaced
     assert _count(Indicator) == 3 and _count(IndicatorValue) == 4
+    assert [(e.action, e.target_type, e.actor_id, e.details) for e in audit_entries()] == [
+        ("indicator.import", "strategy", staff.id, {"created": 2, "updated": 0, "values": 3}),
+        ("indicator.import", "strategy", staff.id, {"created": 1, "updated": 1, "values": 2}),
+    ]
 
 
 def test_a_file_with_one_bad_line_imports_nothing(client, staff):
@@ -245,6 +250,7 @@ def test_a_file_with_one_bad_line_imports_nothing(client, staff):
     assert _count(Indicator) == 1 and _count(IndicatorValue) == 0
     db.session.refresh(existing)
     assert existing.unit == "%"
+    assert audit_actions() == []
 
 
 def test_problems_quoting_the_file_are_escaped(client, staff):
@@ -289,6 +295,7 @@ def test_an_import_racing_a_deleted_goal_imports_nothing(client, staff, monkeypa
     assert "Nothing was imported" in response.get_data(as_text=True)
     assert _count(Indicator) == 0
     assert goal.code == "1"
+    assert audit_actions() == []
 
 
 def test_messages_follow_the_language(client, staff):

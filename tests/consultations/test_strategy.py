@@ -13,6 +13,7 @@ from app.consultations.models import Indicator, IndicatorValue, StrategyGoal
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalGoal, ProposalStatus
 from tests.factories import make_consultation, make_goal, make_indicator, make_proposal
+from tests.moderation.helpers import audit_actions, audit_entries, last_entry
 
 
 def _codes() -> list[str]:
@@ -215,6 +216,10 @@ def test_staff_create_a_goal_and_an_objective(client, staff):
     assert response.status_code == 303
     objective = db.session.scalar(select(StrategyGoal).where(StrategyGoal.code == "2.3"))
     assert objective.parent_id == goal.id and objective.description == ""
+    entries = audit_entries()
+    assert [(e.action, e.target_id, e.actor_id) for e in entries] == [
+        ("goal.create", goal.id, staff.id), ("goal.create", objective.id, staff.id)]
+    assert entries[1].details == {"code": "2.3", "title": "Spółdzielnie socjalne"}
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -249,10 +254,15 @@ def test_a_new_goal_code_carries_over_to_its_objectives(client, staff):
     make_goal("3")
     taken = client.post(f"/strategy/goals/{goal.id}/edit", data={"code": "3", "title": "Nowy"})
     assert "Another goal or objective already has this code." in taken.get_data(as_text=True)
+    assert audit_actions() == [], "a refused change is not logged"
     response = client.post(f"/strategy/goals/{goal.id}/edit", data={"code": "5", "title": "Nowy"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/strategy/5"
     assert _codes() == ["3", "5", "5.1", "5.10"]
+    entry = last_entry()
+    assert (entry.action, entry.target_id) == ("goal.update", goal.id)
+    assert entry.details == {"code": "5", "title": "Nowy",
+                             "changed": ["code", "title", "description"]}
 
 
 def test_edit_form_shows_stored_values_and_an_empty_post_changes_nothing(client, staff):
@@ -295,15 +305,21 @@ def test_delete_a_goal_after_confirmation(client, staff, users):
     _value(indicator, 2021, "1")
     make_indicator(keep)
     proposal = make_proposal(make_consultation(), users(), goals=[goal, keep])
-    url = f"/strategy/goals/{goal.id}/delete"
+    goal_id, title = goal.id, goal.title
+    url = f"/strategy/goals/{goal_id}/delete"
     page = client.get(url).get_data(as_text=True)
     assert "1 objective" in page and "1 indicator" in page and "1 proposal" in page
     assert client.post(url, data={}).status_code == 200
     assert _codes() == ["2", "2.1", "3"]
+    assert audit_actions() == []
     response = client.post(url, data={"confirm": "yes"})
     assert response.status_code == 303
     assert _codes() == ["3"]
     assert _count(Indicator) == 1 and _count(IndicatorValue) == 0
+    entry = last_entry()
+    assert (entry.action, entry.target_id) == ("goal.delete", goal_id)
+    assert entry.details == {"code": "2", "title": title, "objectives": 1,
+                             "indicators": 1, "proposals": 1}
     assert db.session.get(Proposal, proposal.id) is not None
     assert list(db.session.scalars(select(ProposalGoal.goal_id))) == [keep.id]
 
@@ -312,13 +328,18 @@ def test_delete_an_indicator_after_confirmation(client, staff):
     goal = make_goal("2")
     indicator = make_indicator(goal, name="Bezrobocie")
     _value(indicator, 2021, "5")
-    url = f"/strategy/indicators/{indicator.id}/delete"
+    indicator_id = indicator.id
+    url = f"/strategy/indicators/{indicator_id}/delete"
     assert "Bezrobocie" in client.get(url).get_data(as_text=True)
     assert client.post(url, data={}).status_code == 200
     assert _count(Indicator) == 1
     response = client.post(url, data={"confirm": "yes"})
     assert response.status_code == 303 and response.headers["Location"] == "/strategy/2"
     assert _count(Indicator) == 0 and _count(IndicatorValue) == 0
+    entry = last_entry()
+    assert (entry.action, entry.target_type, entry.target_id) == (
+        "indicator.delete", "indicator", indicator_id)
+    assert entry.details == {"name": "Bezrobocie", "goal_code": "2"}
 
 
 def test_residents_get_403_on_staff_pages(client, auth):

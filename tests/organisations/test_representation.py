@@ -7,12 +7,14 @@ from sqlalchemy import func, select
 from app.accounts.models import Role
 from app.db_types import utcnow
 from app.extensions import db
+from app.moderation.audit import verify_chain
 from app.organisations.models import (
     Organisation,
     OrganisationKind,
     Representation,
     RepresentationStatus,
 )
+from tests.moderation.helpers import audit_actions, last_entry
 
 
 def _organisation(name="Fundacja Zielona", approved=True) -> Organisation:
@@ -97,6 +99,11 @@ def test_staff_approve_a_new_organisation(client, auth, users):
     assert request.status is RepresentationStatus.APPROVED
     assert request.decided_by_id == staff.id
     assert db.session.get(Organisation, organisation.id).is_public
+    entry = last_entry()
+    assert (entry.action, entry.actor_id, entry.target_type, entry.target_id) == (
+        "representation.approve", staff.id, "organisation", organisation.id)
+    assert entry.details == {"representation_id": request.id, "organisation_made_public": True}
+    assert verify_chain().ok
     page = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
     assert applicant.display_name in page
     # decided requests leave the queue
@@ -114,6 +121,11 @@ def test_rejecting_needs_a_reason_shown_to_the_applicant(app, client, auth, user
                            data={"reject": "Reject", "decision_note": "Brak pełnomocnictwa"})
     assert response.status_code == 303
     assert db.session.get(Representation, request.id).status is RepresentationStatus.REJECTED
+    entry = last_entry()
+    assert (entry.action, entry.target_id) == ("representation.reject", request.organisation_id)
+    # The note is for the applicant alone; the public log names nobody and quotes nothing.
+    assert entry.reason == "" and entry.details["representation_id"] == request.id
+    assert applicant.display_name not in str(entry.details)
     auth.logout()
     applicant_client = app.test_client_class(app, app.response_class, use_cookies=True)
     applicant_client.post("/account/login", data={"email": applicant.email,
@@ -127,6 +139,7 @@ def test_decision_without_a_button_changes_nothing(client, auth, users):
     auth.login_as(Role.STAFF)
     assert client.post(f"/organisations/requests/{request.id}", data={}).status_code == 200
     assert db.session.get(Representation, request.id).status is RepresentationStatus.PENDING
+    assert audit_actions() == []
 
 
 def test_organisation_list_paginates_and_has_empty_state(client):

@@ -20,6 +20,7 @@ from app.proposals.models import (
     Sector,
 )
 from tests.factories import make_consultation, make_proposal
+from tests.moderation.helpers import audit_actions, last_entry
 
 
 def _count(model) -> int:
@@ -262,6 +263,19 @@ def test_draft_is_submitted_from_the_edit_form(client, auth, consultation, goals
     db.session.refresh(proposal)
     assert proposal.status is ProposalStatus.SUBMITTED
     assert _history(proposal) == [ProposalStatus.DRAFT, ProposalStatus.SUBMITTED]
+    assert audit_actions() == [], "an author's own steps are not moderation"
+
+
+def test_a_coauthor_submitting_the_draft_is_not_logged_as_moderation(
+        client, auth, users, consultation, goals, form_data):
+    proposal = _proposal_of(users(), consultation, goals, status=ProposalStatus.DRAFT)
+    coauthor = auth.login_as(Role.MODERATOR)  # a moderator, but here one of the authors
+    db.session.add(ProposalCoauthor(proposal_id=proposal.id, user_id=coauthor.id))
+    db.session.commit()
+    response = client.post(f"/proposals/{proposal.id}/edit", data=form_data(submit_proposal="y"))
+    assert response.status_code == 303
+    assert db.session.get(Proposal, proposal.id).status is ProposalStatus.SUBMITTED
+    assert audit_actions() == []
 
 
 def test_draft_submitted_with_the_button_on_its_page(client, auth, consultation, goals):
@@ -363,6 +377,7 @@ def test_author_withdraws_after_confirmation(client, auth, consultation, goals):
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "Znaleźliśmy innego wykonawcę." in page and "Withdrawn" in page
     assert client.get(f"/proposals/{proposal.id}/withdraw").status_code == 409
+    assert audit_actions() == []
 
 
 def test_withdraw_reason_too_long(client, auth, consultation, goals):
@@ -424,6 +439,22 @@ def test_change_status_records_history_and_works_without_notifications(
     change = db.session.scalar(select(ProposalStatusChange))
     assert (change.status, change.changed_by_id, change.note) == (
         ProposalStatus.REJECTED, moderator.id, "Poza zakresem.")
+    entry = last_entry()
+    assert (entry.action, entry.actor_id, entry.actor_role, entry.target_id) == (
+        "proposal.status", moderator.id, "moderator", proposal.id)
+    assert entry.reason == "Poza zakresem."
+    assert entry.details == {"from": "submitted", "to": "rejected"}
+
+
+def test_a_status_change_and_its_audit_entry_are_one_transaction(app, users, consultation,
+                                                                 goals):
+    proposal = _proposal_of(users(), consultation, goals)
+    staff = users(Role.STAFF)
+    with app.test_request_context():  # the followers' notifications link to the proposal
+        services.change_status(proposal, ProposalStatus.ACCEPTED, staff)
+    db.session.rollback()
+    assert db.session.get(Proposal, proposal.id).status is ProposalStatus.SUBMITTED
+    assert audit_actions() == []
 
 
 def test_change_status_calls_the_notification_hook(app, users, consultation, goals,

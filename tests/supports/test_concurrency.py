@@ -6,58 +6,20 @@ Only on PostgreSQL, where requests really run in parallel; SQLite serialises wri
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
 
-import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from app import create_app
 from app.accounts.models import User
 from app.extensions import db
 from app.proposals.models import Proposal
 from app.supports import services
 from app.supports.models import Pledge, PledgeRole
-from config import TestConfig
+from tests.concurrency_fixtures import ATTEMPTS, all_at_once
 from tests.conftest import PASSWORD, AgoraClient
 from tests.supports.helpers import count, fresh, open_proposal, support_rows
 
-ATTEMPTS = 50
 SUPPORT_CONSTRAINT = "uq_supports_proposal_id_user_id"
-
-
-@pytest.fixture
-def parallel_app(app, database_url) -> Iterator[Flask]:
-    """A second app on the same database with a connection for every thread."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL)")
-    parallel = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url,
-                          SQLALCHEMY_ENGINE_OPTIONS={"pool_size": ATTEMPTS + 5,
-                                                     "max_overflow": 0})
-    yield parallel
-    with parallel.app_context():
-        db.engine.dispose()
-
-
-def _all_at_once(work: Callable[[threading.Barrier], object]) -> tuple[list, list]:
-    """Run `work` in ATTEMPTS threads released together; return results and exceptions."""
-    barrier = threading.Barrier(ATTEMPTS, timeout=60)
-    results: list = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            results.append(work(barrier))
-        except BaseException as error:  # every exception must reach the assertion
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(ATTEMPTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def _race_supports(parallel_app: Flask, proposal_id: int, user_id: int) -> tuple[list, list]:
@@ -74,7 +36,7 @@ def _race_supports(parallel_app: Flask, proposal_id: int, user_id: int) -> tuple
             finally:
                 db.session.remove()
 
-    return _all_at_once(support)
+    return all_at_once(support)
 
 
 def test_fifty_simultaneous_supports_through_the_service(app, parallel_app, users):
@@ -127,7 +89,7 @@ def test_fifty_simultaneous_support_requests(app, parallel_app, users):
         barrier.wait()
         return client.post(url, data={"csrf_token": token}).status_code
 
-    statuses, errors = _all_at_once(post)
+    statuses, errors = all_at_once(post)
     assert errors == []
     assert statuses == [303] * ATTEMPTS
     assert support_rows(proposal) == 1
@@ -152,6 +114,6 @@ def test_fifty_simultaneous_pledges_keep_one_per_pledger(app, parallel_app, user
             finally:
                 db.session.remove()
 
-    ids, errors = _all_at_once(make)
+    ids, errors = all_at_once(make)
     assert errors == []
     assert count(Pledge) == 1 and len(set(ids)) == 1
