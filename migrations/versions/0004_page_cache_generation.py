@@ -1,7 +1,7 @@
 """The content generation: one number raised after every commit that changed public content.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-24
 
 Reviewed by hand: a single row (id 1), created here so the first change only has to add one;
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
