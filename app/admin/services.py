@@ -36,6 +36,13 @@ def set_setting(key: str, value: Any) -> None:
     g.pop("site_settings", None)
 
 
+def save_settings(values: dict[str, Any]) -> None:
+    """Store several settings at once."""
+    for key, value in values.items():
+        set_setting(key, value)
+    db.session.commit()
+
+
 def site_context() -> dict[str, Any]:
     """Template globals: the city's name and whether this is sample data."""
     return {
