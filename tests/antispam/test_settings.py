@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import g
 
 from app.accounts.models import Role
 from app.admin.services import get_setting
@@ -19,8 +20,6 @@ def _english(in_english):
 
 def _stored(key: str):
     db.session.expire_all()
-    from flask import g
-
     g.pop("site_settings", None)
     return get_setting(key)
 
