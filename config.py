@@ -62,6 +62,12 @@ class Config:
     RESET_LIMIT_PER_ACCOUNT = os.environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "20 per hour")
 
+    # Anti-spam on the registration, proposal and comment forms (app/antispam.py): a form sent
+    # back sooner than this after it was shown is refused (0 turns the timing check off), and
+    # so is one shown longer ago than the maximum age (it can simply be sent again).
+    FORM_MIN_FILL_SECONDS = float(os.environ.get("FORM_MIN_FILL_SECONDS", "3"))
+    FORM_MAX_AGE_SECONDS = int(os.environ.get("FORM_MAX_AGE_SECONDS", str(60 * 60 * 8)))
+
     # Argon2id cost; the defaults follow RFC 9106's second recommended option.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
@@ -104,6 +110,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8 * 1024
+    # Tests post forms at machine speed; the anti-spam tests turn the check back on.
+    FORM_MIN_FILL_SECONDS = 0
     MAIL_SERVER = ""
     SERVER_NAME = None
     # The page store is on, and asks the database on every visit, so a test never sees a

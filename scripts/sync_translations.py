@@ -22,7 +22,9 @@ def extract() -> Catalog:
     subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
          "-k", "_l", "-k", "lazy_gettext", "-o", str(POT), "--no-location", "--sort-output",
-         "--omit-header", "--no-wrap", "."],
+         "--omit-header", "--no-wrap",
+         # Babel skips folders starting with "_" by default, which would miss _partials/.
+         "--ignore-dirs", ".*", "."],
         check=True, cwd=ROOT,
     )
     with POT.open("rb") as handle:

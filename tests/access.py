@@ -75,6 +75,8 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("admin.users", "GET"): at_least(ADMIN),
     ("admin.user_role", "GET"): at_least(ADMIN),
     ("admin.user_role", "POST"): at_least(ADMIN),
+    ("admin.settings", "GET"): at_least(ADMIN),
+    ("admin.settings", "POST"): at_least(ADMIN),
 }
 
 FEATURES = ("consultations", "proposals", "supports", "discussion", "notifications",

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.accounts.models import Role
+from app.antispam import SpamGuard
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
@@ -88,7 +89,7 @@ def _display_name_field() -> StringField:
     )
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(SpamGuard, FlaskForm):
     email = _email_field()
     display_name = _display_name_field()
     password = _new_password_field()

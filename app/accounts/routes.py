@@ -66,7 +66,7 @@ def register():
         services.register_user(form.email.data, form.display_name.data, form.password.data,
                                _locale())
         return redirect(url_for("accounts.check_email"), code=303)
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form), 422 if form.spam_refused else 200
 
 
 @bp.route("/check-email")

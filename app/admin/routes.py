@@ -1,4 +1,4 @@
-"""Administration views: accounts and their roles."""
+"""Administration views: accounts and their roles, site settings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from app.accounts.forms import RoleForm
 from app.accounts.models import Role, User
 from app.accounts.permissions import role_required
 from app.admin import bp, services
+from app.admin.forms import PostingLimitsForm
 from app.admin.permissions import ADMIN_ROLE
+from app.antispam import POSTING_LIMITS
 from app.extensions import db
 from app.security import wants_fragment
 
@@ -47,3 +49,16 @@ def user_role(user_id: int):
                     role=user.role.label), "success")
             return redirect(url_for("admin.users"), code=303)
     return render_template("admin/user.html", user=user, form=form)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(ADMIN_ROLE)
+def settings():
+    """Site settings: how many proposals and comments a resident may post."""
+    current = {limit.key: str(limit.value()) for limit in POSTING_LIMITS}
+    form = PostingLimitsForm(data=current if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.save_settings(form.limits(), current_user._get_current_object())
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for("admin.settings"), code=303)
+    return render_template("admin/settings.html", form=form, limits=POSTING_LIMITS)

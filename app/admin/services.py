@@ -50,6 +50,13 @@ def change_setting(key: str, value: Any, actor: User | None) -> None:
     record(actor, "settings.change", "setting", None, details={"key": key, "value": value})
 
 
+def save_settings(values: dict[str, Any], actor: User | None) -> None:
+    """Store several settings at once, each change in the audit log, and commit."""
+    for key, value in values.items():
+        change_setting(key, value, actor)
+    db.session.commit()
+
+
 def site_context() -> dict[str, Any]:
     """Template globals: the city's name and whether this is sample data."""
     return {

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import ValidationError
 
+from app.antispam import SpamGuard
 from app.discussion.models import STANCE_LABELS, Stance
 
 MIN_BODY = 2
@@ -49,7 +50,9 @@ class EditCommentForm(FlaskForm):
             raise ValidationError(_l("Choose whether you are for, against or neutral."))
 
 
-class CommentForm(EditCommentForm):
+class CommentForm(SpamGuard, EditCommentForm):
+    """A new comment or a reply (editing one's own comment needs no spam guard)."""
+
     parent_id = HiddenField()
 
     def validate_parent_id(self, field) -> None:

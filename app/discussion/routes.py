@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import confirmed_required
+from app.antispam import PostingLimitReached
 from app.discussion import bp, permissions, services
 from app.discussion.forms import CommentForm, DeleteCommentForm, EditCommentForm, UpvoteForm
 from app.discussion.models import Comment, Stance
@@ -62,7 +63,11 @@ def index(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
 @confirmed_required
 def create(proposal_id: int):
-    """Post a comment or a reply; htmx gets the updated discussion section."""
+    """Post a comment or a reply; htmx gets the updated discussion section.
+
+    A refusal comes back with the text kept: 422 when the form looked automated, 429 at a
+    posting limit (htmx swaps both in place), 403 on a page when the discussion is closed.
+    """
     proposal = _get_proposal_or_404(proposal_id)
     form = CommentForm()
     error = None
@@ -71,7 +76,7 @@ def create(proposal_id: int):
             comment = services.post_comment(current_user, proposal, body=form.body.data,
                                             stance=Stance(form.stance.data),
                                             parent_id=form.parent)
-        except services.DiscussionError as refusal:
+        except (services.DiscussionError, PostingLimitReached) as refusal:
             error = refusal
         else:
             if wants_fragment():
@@ -86,16 +91,22 @@ def create(proposal_id: int):
     reply_to = form.parent
     if error is not None and error.reason in {"no-parent", "parent-deleted", "too-deep"}:
         form.parent_id.data = ""  # offer to post the same text as a new comment
+    message = error.message if error else form.refusal
+    status, headers = 200, {}
+    if isinstance(error, PostingLimitReached):
+        status, headers = error.status, error.headers
+    elif form.spam_refused:
+        status = 422
     if wants_fragment():
         state = services.load_discussion(
-            proposal, current_user, _sort(), form=form, reply_to=reply_to,
-            error=error.message if error else None)
+            proposal, current_user, _sort(), form=form, reply_to=reply_to, error=message)
         return render_template("discussion/_section.html", proposal=proposal,
-                               discussion_state=state)
+                               discussion_state=state), status, headers
+    if error is not None and error.reason == "closed":
+        status = 403
     parent = db.session.get(Comment, reply_to) if reply_to and form.parent_id.data else None
-    status = 403 if error is not None and error.reason == "closed" else 200
     return render_template("discussion/new.html", proposal=proposal, form=form,
-                           parent=parent, error=error.message if error else None), status
+                           parent=parent, error=message), status, headers
 
 
 @bp.route("/comments/<int:comment_id>/upvote", methods=["POST"])

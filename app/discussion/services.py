@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import antispam, clock
 from app.accounts.models import User
 from app.db_types import utcnow
 from app.discussion import permissions
@@ -170,7 +170,8 @@ def has_upvoted(user: User, comment: Comment) -> bool:
 
 def post_comment(author: User, proposal: Proposal, *, body: str, stance: Stance,
                  parent_id: int | None = None) -> Comment:
-    """Post a comment or a reply; the author follows the proposal and others are notified."""
+    """Post a comment or a reply within the posting limits; the author follows the proposal
+    and others are notified."""
     refusal = permissions.posting_refusal(author, proposal, clock.today())
     if refusal:
         raise DiscussionError(refusal)
@@ -183,6 +184,8 @@ def post_comment(author: User, proposal: Proposal, *, body: str, stance: Stance,
             raise DiscussionError("parent-deleted")
         if parent.depth >= MAX_DEPTH:
             raise DiscussionError("too-deep")
+    antispam.check_posting_limits(author, antispam.COMMENTS, Comment.author_id,
+                                  Comment.created_at)
     comment = Comment(proposal_id=proposal.id, author_id=author.id, parent_id=parent_id,
                       depth=parent.depth + 1 if parent else 0, stance=stance, body=body,
                       upvote_count=0, created_at=utcnow())

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.accounts.models import User
+from app.antispam import SpamGuard
 from app.consultations.models import Consultation, District
 from app.proposals import services
 from app.proposals.models import Proposal, Sector
@@ -78,7 +79,7 @@ def _normalise_newlines(value: str | None) -> str | None:
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(SpamGuard, FlaskForm):
     consultation = SelectField(_l("Consultation"), validate_choice=False)
     title = StringField(
         _l("Title"),

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from app.accounts.forms import ActionForm
 from app.accounts.permissions import confirmed_required, login_required
+from app.antispam import PostingLimitReached
 from app.page_cache import cached_for_visitors
 from app.proposals import bp, permissions, services
 from app.proposals.forms import ProposalForm, WithdrawForm
@@ -112,19 +113,28 @@ def new():
         requested = services.get_consultation(int(request.args["consultation"]))
         if requested is not None and requested in consultations:
             form.consultation.data = str(requested.id)
+    status, headers = 200, {}
     if form.validate_on_submit():
-        proposal = services.create_proposal(
-            _me(), form.consultations[form.consultation.data],
-            form.proposal_data(with_coauthors=True), submit=form.wants_submit)
-        flash(_("Your proposal is submitted. Moderators will review it.") if form.wants_submit
-              else _("Your draft is saved. Only you and your co-authors can see it."),
-              "success")
-        return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
+        try:
+            proposal = services.create_proposal(
+                _me(), form.consultations[form.consultation.data],
+                form.proposal_data(with_coauthors=True), submit=form.wants_submit)
+        except PostingLimitReached as limit:
+            form.refusal = limit.message
+            status, headers = limit.status, limit.headers
+        else:
+            flash(_("Your proposal is submitted. Moderators will review it.")
+                  if form.wants_submit
+                  else _("Your draft is saved. Only you and your co-authors can see it."),
+                  "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
+    elif form.spam_refused:
+        status = 422
     return render_template(
         "proposals/form.html", form=form, proposal=None, consultations=consultations,
         requested=requested,
         requested_phase=requested.phase_today() if requested else None,
-        goal_tree=choices["goal_tree"])
+        goal_tree=choices["goal_tree"]), status, headers
 
 
 @bp.route("/proposals/<int:proposal_id>")
@@ -170,7 +180,8 @@ def edit(proposal_id: int):
             flash(_("Your changes are saved."), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return render_template("proposals/form.html", form=form, proposal=proposal,
-                           coauthors=coauthors, goal_tree=choices["goal_tree"])
+                           coauthors=coauthors, goal_tree=choices["goal_tree"]), \
+        422 if form.spam_refused else 200
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])

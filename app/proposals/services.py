@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import antispam, clock
 from app.accounts.models import User
 from app.consultations.models import Consultation, District, StrategyGoal
 from app.db_types import utcnow
@@ -213,7 +213,9 @@ def _replace_links(proposal: Proposal, data: ProposalData) -> None:
 
 def create_proposal(author: User, consultation: Consultation, data: ProposalData, *,
                     submit: bool) -> Proposal:
-    """Save a new proposal as a draft, or submitted for review."""
+    """Save a new proposal as a draft, or submitted for review, within the posting limits."""
+    antispam.check_posting_limits(author, antispam.PROPOSALS, Proposal.author_id,
+                                  Proposal.created_at)
     proposal = Proposal(consultation_id=consultation.id, author_id=author.id,
                         status=ProposalStatus.DRAFT, support_count=0, comment_count=0)
     _apply(proposal, data)
