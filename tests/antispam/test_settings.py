@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from flask import g
+from sqlalchemy import select
 
 from app.accounts.models import Role
 from app.admin.services import get_setting
 from app.extensions import db
+from app.moderation.audit import verify_chain
+from app.moderation.models import AuditEntry
 
 VALUES = {"proposals_per_minute": "1", "proposals_per_day": "4",
           "comments_per_minute": "0", "comments_per_day": "100"}
@@ -35,7 +38,7 @@ def test_settings_page_shows_the_limits_in_force(client, auth):
 
 
 def test_administrator_changes_the_limits(client, auth):
-    auth.login_as(Role.ADMIN)
+    admin = auth.login_as(Role.ADMIN)
     response = client.post("/admin/settings", data=VALUES)
     assert response.status_code == 303 and response.headers["Location"].endswith(
         "/admin/settings")
@@ -43,6 +46,13 @@ def test_administrator_changes_the_limits(client, auth):
         key: int(value) for key, value in VALUES.items()}
     page = client.get("/admin/settings").get_data(as_text=True)
     assert "The settings are saved." in page and 'value="100"' in page
+    # Each changed setting is in the audit log, by this administrator, and the chain holds.
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "settings.change").order_by(AuditEntry.seq)).all()
+    assert {entry.details["key"]: entry.details["value"] for entry in entries} == {
+        key: int(value) for key, value in VALUES.items()}
+    assert {entry.actor_id for entry in entries} == {admin.id}
+    assert verify_chain().ok
 
 
 @pytest.mark.parametrize("value", ["", "-1", "2.5", "dużo", "100001", "٣"])
