@@ -19,8 +19,8 @@ Completion, as used by Wieliczka 2023 and Świecie 2023 (META `rule` `equalshare
    would fit): that variant, which pabutools implements, gives Wieliczka 31 projects for
    984,579 PLN, while the official outcome — 30 projects, 995,079 PLN — comes out only without
    the early stop. `stop_when_exhaustive=True` selects pabutools' variant. When every supported
-   project fits in the budget together, raising never overspends; the outcome is then all of
-   them (what MES funds once the per-voter budget is large enough).
+   project fits in the budget together, raising never overspends; the outcome is then what MES
+   funds once each voter could pay for everything alone: all of them.
 2. **greedy completion**: projects left out are then tried in order of votes (as `greedy`),
    each funded if it still fits.
 3. **comparison** (`equalshares/add1-comparison`, Wieliczka): the completed outcome is compared
@@ -265,11 +265,11 @@ def add1(engine: EqualShares, *, stop_when_exhaustive: bool = False) -> tuple[li
     """
     p = engine.profile
     possible = p.possible()
-    if p.cost_of(possible) <= p.budget:
-        everything = [i for i in range(len(p.ids)) if p.votes[i] and p.costs[i] == 0]
-        order = engine.run(0)
-        return order + [i for i in possible if i not in order] + [
-            i for i in everything if i not in order], -1
+    total = p.cost_of(possible)
+    if total <= p.budget:
+        # Raising never overspends: the outcome is what MES funds once every voter could pay
+        # for everything alone, i.e. every project someone voted for, in MES's order.
+        return engine.run(-(-total // p.scale)), -1
     extra = 0
     outcome = engine.run(extra)
     while True:
