@@ -34,28 +34,33 @@ equalshares.net recommends, with the id in place of a lot. Greedy steps break ti
 `greedy.py` says. No tie arises in any round of Wieliczka, Świecie or Łódź, so their outcomes
 do not depend on this order.
 
-Exact and fast: identical ballots are counted once with their number of voters; voters are kept
-in classes of equal remaining budget, so a project's supporters are a handful of (budget,
-voters) pairs; money is held in integers over one common denominator, which is multiplied up
-whenever a payment does not divide evenly (no `Fraction` per voter, no floats); each round only
-re-examines projects whose last effective vote count could still beat the best one so far
-(these counts only fall); and the ballots are first trimmed to the projects the voters could
-afford at all at the largest per-voter budget likely to be tried.
+Exact and fast (Łódź 2022, 90,494 voters, 60 runs of MES: about a second; see
+benchmarks/tally): identical ballots are counted once with their number of voters, and before
+that the ballots are trimmed to the projects their voters could afford at all at the largest
+per-voter budget likely to be tried, which merges many more of them. Voters are kept in classes
+of equal remaining budget, so a project's supporters come down to a few (budget, voters) pairs,
+gathered when the project is looked at; funding a project just moves its supporters to new
+classes. Money is held in integers over one common denominator, multiplied up whenever a
+payment does not divide evenly — no `Fraction` per voter, no floats. Each round re-examines only
+the projects whose last effective vote count could still beat the best one so far (these counts
+only fall).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd, lcm
+from operator import attrgetter
 
 from app.votes.tally.election import Election
-from app.votes.tally.outcome import Outcome, id_order, vote_counts
+from app.votes.tally.outcome import Outcome, id_order
 
-BROKE = -1  # the class of voters with nothing left; they no longer count anywhere
+BROKE = 0  # the class of voters with nothing left; they no longer count anywhere
+FRESH = 1  # the class of voters who have not paid for anything yet
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,18 @@ class Profile:
         index = {pid: i for i, pid in enumerate(ids)}
         costs = [election.projects[pid].cost for pid in ids]
         scale = lcm(election.budget.denominator, *(c.denominator for c in costs))
-        counts = vote_counts(election)
         by_id = id_order(election)
-        grouped = Counter(tuple(sorted(index[pid] for pid in vote.projects))
-                          for vote in election.votes)
+        # Count each distinct ballot as written, then merge those listing the same projects.
+        as_written = Counter(map(attrgetter("projects"), election.votes))
+        grouped: Counter[tuple[int, ...]] = Counter()
+        counts = [0] * len(ids)
+        for ballot, weight in as_written.items():
+            indices = tuple(sorted(index[pid] for pid in ballot))
+            grouped[indices] += weight
+            for i in indices:
+                counts[i] += weight
         grouped.pop((), None)
-        votes = tuple(counts[pid] for pid in ids)
+        votes = tuple(counts)
         rank_order = sorted(range(len(ids)),
                             key=lambda i: (costs[i], -votes[i], by_id[ids[i]]))
         rank = [0] * len(ids)
@@ -118,10 +129,13 @@ class _Trimmed:
                 merged[trimmed] += weight
         self.ballots = list(merged)
         self.weights = list(merged.values())
+        # For each project, the groups that support it and how many voters each holds.
         self.supporters: list[list[int]] = [[] for _ in profile.ids]
         for group, ballot in enumerate(self.ballots):
             for i in ballot:
                 self.supporters[i].append(group)
+        self.supporter_weights = [[self.weights[g] for g in groups]
+                                  for groups in self.supporters]
 
 
 class EqualShares:
@@ -153,85 +167,64 @@ class EqualShares:
         self.runs += 1
         p = self.profile
         trimmed = self._trim(extra)
-        ballots, weights, supporters = trimmed.ballots, trimmed.weights, trimmed.supporters
+        supporters, supporter_weights = trimmed.supporters, trimmed.supporter_weights
         # Money in units of 1/(voters*scale) of a currency unit, so the start is whole; the unit
         # shrinks (everything is multiplied up) whenever a payment does not divide evenly.
         costs = [c * p.voters for c in p.costs]
         start = p.budget + extra * p.voters * p.scale
-        budgets = [start]  # class -> remaining budget of each voter in it
-        class_of_budget = {start: 0}
-        class_of = [0] * len(ballots)
-        alive = bytearray(len(p.ids))
-        holders: list[dict[int, int] | None] = [None] * len(p.ids)  # class -> voters
-        heap: list[tuple[Fraction | int, int, int]] = []
-        for i in self._affordable(extra):
-            alive[i] = 1
-            holders[i] = {0: p.votes[i]}
-            heap.append((-p.votes[i], p.rank[i], i))  # everyone can pay cost/votes: count = votes
+        budgets = [0, start]  # class -> what each voter in it has left (BROKE, FRESH, ...)
+        class_of = [FRESH] * len(trimmed.weights)  # group -> class
+        class_of_group = class_of.__getitem__
+        # Candidates by their last effective vote count, highest first: at the start everyone
+        # can pay cost / votes, so the count is the number of votes.
+        heap: list[tuple[Fraction | int, int, int]] = [
+            (-p.votes[i], p.rank[i], i) for i in self._affordable(extra)]
         heapq.heapify(heap)
         chosen = [i for i in range(len(p.ids)) if p.votes[i] and p.costs[i] == 0]
 
         while heap:
             best_count: Fraction | None = None
-            best: tuple[int, int, int, int] | None = None  # rank, project, paid by poor, payers
+            best = None  # rank, project, paid in full by the poorer, equal payers, their classes
             looked: list[tuple[Fraction, int, int]] = []
             while heap and (best_count is None or -heap[0][0] >= best_count):
                 _, rank, i = heapq.heappop(heap)
-                found = _payment(costs[i], holders[i], budgets)  # type: ignore[arg-type]
-                if found is None:  # its supporters can no longer pay for it
-                    alive[i] = 0
-                    holders[i] = None
+                held: defaultdict[int, int] = defaultdict(int)  # class -> supporters in it
+                for k, weight in zip(map(class_of_group, supporters[i]), supporter_weights[i],
+                                     strict=True):
+                    held[k] += weight
+                held.pop(BROKE, None)
+                found = _payment(costs[i], held, budgets)
+                if found is None:  # its supporters can no longer pay for it: gone for good
                     continue
                 paid_by_poor, payers = found
                 count = Fraction(costs[i] * payers, costs[i] - paid_by_poor)
                 looked.append((count, rank, i))
-                if best_count is None or count > best_count or (
-                        count == best_count and rank < best[0]):  # type: ignore[index]
-                    best_count, best = count, (rank, i, paid_by_poor, payers)
+                if best is None or count > best_count or (count == best_count and rank < best[0]):
+                    best_count, best = count, (rank, i, paid_by_poor, payers, held)
             if best is None:
                 break
-            _, winner, paid_by_poor, payers = best
+            _, winner, paid_by_poor, payers, held = best
             for count, rank, i in looked:
                 if i != winner:
                     heapq.heappush(heap, (-count, rank, i))
             chosen.append(winner)
-            alive[winner] = 0
             share, remainder = divmod(costs[winner] - paid_by_poor, payers)
             if remainder:  # refine the unit so the share is whole
                 factor = payers // gcd(costs[winner] - paid_by_poor, payers)
                 budgets = [b * factor for b in budgets]
-                class_of_budget = {b: k for k, b in enumerate(budgets)}
                 costs = [c * factor for c in costs]
                 share = (costs[winner] - paid_by_poor * factor) // payers
-            moved: dict[int, int] = {}
-            for k in holders[winner]:  # type: ignore[union-attr]
+            # Each class of supporters pays the share, or all it has, and becomes a new class.
+            # (Two classes reaching the same budget by different paths are left apart: it is
+            # rare, since shares depend on who paid before, and harmless.)
+            moved = [BROKE] * len(budgets)
+            for k in held:
                 left = budgets[k] - share
-                if left <= 0:
-                    moved[k] = BROKE
-                else:
-                    target = class_of_budget.get(left)
-                    if target is None:
-                        target = class_of_budget[left] = len(budgets)
-                        budgets.append(left)
-                    moved[k] = target
-            holders[winner] = None
+                if left > 0:
+                    moved[k] = len(budgets)
+                    budgets.append(left)
             for group in supporters[winner]:
-                k = class_of[group]
-                if k == BROKE:
-                    continue
-                target = moved[k]
-                class_of[group] = target
-                weight = weights[group]
-                for i in ballots[group]:
-                    if alive[i]:
-                        held = holders[i]
-                        remaining = held[k] - weight  # type: ignore[index]
-                        if remaining:
-                            held[k] = remaining  # type: ignore[index]
-                        else:
-                            del held[k]  # type: ignore[attr-defined]
-                        if target != BROKE:
-                            held[target] = held.get(target, 0) + weight  # type: ignore[union-attr]
+                class_of[group] = moved[class_of[group]]
         return chosen
 
 
@@ -241,8 +234,7 @@ def _payment(cost: int, held: dict[int, int], budgets: list[int]) -> tuple[int, 
     payers = sum(held.values())
     if not payers:
         return None
-    # Fast path: everyone can pay an equal share.
-    if min(budgets[k] for k in held) * payers >= cost:
+    if min(budgets[k] for k in held) * payers >= cost:  # everyone can pay an equal share
         return 0, payers
     paid = 0
     for k in sorted(held, key=budgets.__getitem__):

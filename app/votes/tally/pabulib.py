@@ -22,8 +22,9 @@ from __future__ import annotations
 import csv
 import gc
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -79,6 +80,8 @@ class _Parser:
         self.section_lines: dict[str, int] = {}
         self.width = 0  # fields in a VOTES row
         self.columns: dict[str, int] = {}  # VOTES column -> index
+        self.extra_fields: Callable[[list[str]], tuple[str, ...]] = lambda cells: ()
+        self.ids: dict[str, str] = {}  # each project id to the one string all ballots share
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Each non-blank row with the line it starts on (counting from 1)."""
@@ -162,6 +165,13 @@ class _Parser:
                                       if c not in ("voter_id", "vote", "points"))
             self.width = len(header)
             self.columns = {column: index for index, column in enumerate(header)}
+            extra = [self.columns[column] for column in self.vote_columns]
+            if len(extra) > 1:
+                self.extra_fields = itemgetter(*extra)
+            elif extra:
+                only = extra[0]
+                self.extra_fields = lambda cells: (cells[only],)
+            self.ids = {project_id: project_id for project_id in self.projects}
 
     def _meta_row(self, cells: list[str], line: int) -> None:
         key, value = cells[0].strip(), cells[1].strip()
@@ -212,13 +222,11 @@ class _Parser:
         columns = self.columns
         voter_id = cells[columns["voter_id"]].strip()
         text = cells[columns["vote"]]
-        names = text.split(",") if text.strip() else []
         try:
-            # The project's own id string, shared by every ballot instead of a copy per ballot.
-            chosen = tuple([self.projects[name].project_id for name in names])
-        except KeyError:
-            chosen = self._check_vote([name.strip() for name in names], voter_id, line)
-        if len(set(chosen)) != len(chosen) or not voter_id:
+            chosen = tuple(map(self.ids.__getitem__, text.split(","))) if text else ()
+        except KeyError:  # spaces, a blank vote, or a project that is not on the list
+            chosen = self._check_vote(_split(text), voter_id, line)
+        if not voter_id or (len(chosen) > 1 and len(set(chosen)) != len(chosen)):
             self._check_vote(list(chosen), voter_id, line)
         points = None
         if "points" in columns:
@@ -230,8 +238,8 @@ class _Parser:
                 points = tuple([_points(text) for text in texts])
             except ValueError as error:
                 raise PabulibError(f"voter {voter_id!r}: {error}", line) from None
-        fields = tuple([cells[columns[c]].strip() for c in self.vote_columns])
-        self.votes.append(Vote(voter_id, chosen, points, fields))
+        # The other columns (age, sex, ...) are kept exactly as written.
+        self.votes.append(_new_tuple(Vote, (voter_id, chosen, points, self.extra_fields(cells))))
 
     def _check_vote(self, names: list[str], voter_id: str, line: int) -> tuple[str, ...]:
         """The vote's projects, or the error that a voter_id, a project or a repeat makes."""
@@ -245,9 +253,11 @@ class _Parser:
             if name in seen:
                 raise PabulibError(f"voter {voter_id!r} names project {name!r} twice", line)
             seen.add(name)
-        return tuple(self.projects[name].project_id for name in names)
+        return tuple(self.ids[name] for name in names)
 
 
+# Builds a Vote without the named tuple's Python-level constructor (a file has ~10^5 of them).
+_new_tuple = tuple.__new__
 _SMALL_INTS = {str(n): Fraction(n) for n in range(-10, 101)}
 
 
