@@ -7,7 +7,6 @@ import pytest
 from app import create_app
 from app.votes.tally import Election, read_pabulib
 from config import TestConfig
-from tests.votes.tally.helpers import LODZ
 
 _read: dict[str, Election] = {}
 
@@ -18,11 +17,6 @@ def sample(path) -> Election:
     if key not in _read:
         _read[key] = read_pabulib(path)
     return _read[key]
-
-
-@pytest.fixture(scope="session")
-def lodz() -> Election:
-    return sample(LODZ)
 
 
 @pytest.fixture(scope="session")
