@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint translations extract-messages assets install lock clean bench-pages
+.PHONY: run test lint translations extract-messages assets install lock clean bench-pages bench-tally
 
 run: install assets translations  ## serve the demo city on http://127.0.0.1:5000
 	AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask db upgrade
@@ -20,6 +20,9 @@ test: install assets translations lint  ## the whole suite (SQLite, and PostgreS
 
 bench-pages: install translations  ## seed PostgreSQL, serve with gunicorn, compare with a bare Flask page
 	$(BIN)/python benchmarks/pages/run.py $(BENCH_ARGS)
+
+bench-tally: install  ## Equal Shares on Łódź 2022: Agora's tally engine against pabutools
+	$(BIN)/python benchmarks/tally/run.py $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check .

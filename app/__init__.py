@@ -107,11 +107,14 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Command-line groups: `flask users ...`, `flask demo ...`, `flask audit ...`."""
+    """Command-line groups: `flask users ...`, `flask demo ...`, `flask audit ...`, and
+    `flask tally FILE.pb`."""
     from app.accounts.cli import users_cli
     from app.demo import demo_cli
     from app.moderation.cli import audit_cli
+    from app.votes.cli import tally_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(tally_command)

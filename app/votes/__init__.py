@@ -1,0 +1,1 @@
+"""Voting: voter roll, ballots, casting, results; the tally engine lives in `tally/` (pure)."""
