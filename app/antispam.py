@@ -35,11 +35,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("agora.antispam")
 
-#: The trap's name: an ordinary-looking field that bots fill in and people never see.
-HONEYPOT_FIELD = "website"
-#: The hidden field holding the signed time the form was shown.
-STARTED_FIELD = "form_started"
 _SALT = "agora.form-started"
+#: Several app servers' clocks may differ a little; a note from further ahead is not ours.
+CLOCK_SKEW_SECONDS = 5
 
 SPAM_MESSAGE = _l("We could not accept the form this time. Check what you entered, "
                   "wait a few seconds and send it again.")
@@ -85,7 +83,7 @@ def fill_time_problem(token: str | None, now: float | None = None) -> str | None
     if issued is None:
         return "forged"
     elapsed = (time.time() if now is None else now) - issued
-    if elapsed > current_app.config["FORM_MAX_AGE_SECONDS"] or elapsed < -5:
+    if elapsed > current_app.config["FORM_MAX_AGE_SECONDS"] or elapsed < -CLOCK_SKEW_SECONDS:
         return "expired"
     if elapsed < current_app.config["FORM_MIN_FILL_SECONDS"]:
         return "too-fast"
@@ -113,6 +111,8 @@ class SpamGuard:
     posting limit), shown at the top of the form by the templates.
     """
 
+    # The trap has an ordinary name that bots fill in; templates/_partials/forms.html
+    # (spam_guard) renders it off screen, aria-hidden, out of the tab order, never autofilled.
     website = StringField(_l("Leave this field empty"))
     form_started = FormStartedField()
 
