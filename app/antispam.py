@@ -218,6 +218,11 @@ def is_exempt(user: User) -> bool:
     return user.has_role(Role.MODERATOR)
 
 
+def _serialise_posts_of(user: User) -> None:
+    """Lock the user's row until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+
+
 def check_posting_limits(user: User, kind: str, author_column: InstrumentedAttribute,
                          created_column: InstrumentedAttribute) -> None:
     """Raise PostingLimitReached if `user` may not post another proposal or comment now.
@@ -232,7 +237,7 @@ def check_posting_limits(user: User, kind: str, author_column: InstrumentedAttri
               if limit.kind == kind and (value := limit.value()) > 0]
     if not limits:
         return
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    _serialise_posts_of(user)
     now = utcnow()
     widest = max(limit.window for limit, _value in limits)
     recent = db.session.scalars(
