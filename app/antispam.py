@@ -35,11 +35,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("agora.antispam")
 
-#: The trap's name: an ordinary-looking field that bots fill in and people never see.
-HONEYPOT_FIELD = "website"
-#: The hidden field holding the signed time the form was shown.
-STARTED_FIELD = "form_started"
 _SALT = "agora.form-started"
+#: Several app servers' clocks may differ a little; a note from further ahead is not ours.
+CLOCK_SKEW_SECONDS = 5
 
 SPAM_MESSAGE = _l("We could not accept the form this time. Check what you entered, "
                   "wait a few seconds and send it again.")
@@ -85,7 +83,7 @@ def fill_time_problem(token: str | None, now: float | None = None) -> str | None
     if issued is None:
         return "forged"
     elapsed = (time.time() if now is None else now) - issued
-    if elapsed > current_app.config["FORM_MAX_AGE_SECONDS"] or elapsed < -5:
+    if elapsed > current_app.config["FORM_MAX_AGE_SECONDS"] or elapsed < -CLOCK_SKEW_SECONDS:
         return "expired"
     if elapsed < current_app.config["FORM_MIN_FILL_SECONDS"]:
         return "too-fast"
@@ -113,6 +111,8 @@ class SpamGuard:
     posting limit), shown at the top of the form by the templates.
     """
 
+    # The trap has an ordinary name that bots fill in; templates/_partials/forms.html
+    # (spam_guard) renders it off screen, aria-hidden, out of the tab order, never autofilled.
     website = StringField(_l("Leave this field empty"))
     form_started = FormStartedField()
 
@@ -218,6 +218,11 @@ def is_exempt(user: User) -> bool:
     return user.has_role(Role.MODERATOR)
 
 
+def _serialise_posts_of(user: User) -> None:
+    """Lock the user's row until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+
+
 def check_posting_limits(user: User, kind: str, author_column: InstrumentedAttribute,
                          created_column: InstrumentedAttribute) -> None:
     """Raise PostingLimitReached if `user` may not post another proposal or comment now.
@@ -232,7 +237,7 @@ def check_posting_limits(user: User, kind: str, author_column: InstrumentedAttri
               if limit.kind == kind and (value := limit.value()) > 0]
     if not limits:
         return
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    _serialise_posts_of(user)
     now = utcnow()
     widest = max(limit.window for limit, _value in limits)
     recent = db.session.scalars(
