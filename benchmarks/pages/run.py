@@ -308,7 +308,8 @@ def write_results(args, results: dict, list_bytes: int, page_bytes: int) -> None
         f"{os.cpu_count()} cores; PostgreSQL with {args.proposals:,} proposals, "
         f"{args.comments:,} comments, {args.supports:,} supports; gunicorn with "
         f"{args.workers} sync workers; {args.concurrency} keep-alive clients for "
-        f"{args.seconds:.0f} s per page, on the same machine.",
+        f"{args.seconds:.0f} s per page, on the same machine (load average "
+        f"{os.getloadavg()[0]:.1f} when it ended: other work on the machine slows both sides).",
         "",
         f"Page sizes: proposal list {list_bytes:,} bytes, proposal page {page_bytes:,} bytes; "
         "the bare page renders a template of their average size.",
