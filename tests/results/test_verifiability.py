@@ -1,0 +1,121 @@
+"""After publication anyone can check the count: the ballots as .pb (per pool) and CSV with
+their SHA-256, recounted by pabutools and by scripts/recount.py to the published result; the
+receipts list; and nothing in the files ties a ballot to a voter."""
+
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+
+import pytest
+
+from app.extensions import db
+from app.results import services
+from app.votes import services as votes
+from app.votes import tally as engine
+from app.votes.models import Ballot, VoterRoll
+from app.votes.tally.election import natural_key
+from app.votes.tally.explain import explain
+from tests.results.helpers import closed_vote, publish
+from tests.results.recounting import with_pabutools, with_script
+
+pytestmark = pytest.mark.usefixtures("in_english")
+
+
+@pytest.fixture
+def published():
+    closed = closed_vote()
+    publish(closed)
+    return closed
+
+
+def test_the_published_pb_files_recount_to_the_published_result(client, published):
+    data = client.get(f"/api/v1/consultations/{published.vote.id}/results").get_json()
+    assert data["rule"] == "equalshares/add1" and data["publication"] == 1
+    everything = []
+    for pool in data["pools"]:
+        key = "city" if pool["district_id"] is None else str(pool["district_id"])
+        response = client.get(f"/api/v1/consultations/{published.vote.id}/ballots.pb",
+                              query_string={"pool": key})
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        expected = sorted((str(p) for p in pool["selected"]), key=natural_key)
+        assert with_pabutools(text, data["rule"]) == expected
+        assert with_script(text) == expected
+        assert response.headers["X-Content-SHA256"] == hashlib.sha256(
+            response.get_data()).hexdigest()
+        everything += pool["selected"]
+    assert sorted(everything) == sorted(data["selected"])
+    # The city pool is where Equal Shares and greedy differ: 300,000 + 200,000, not 400,000.
+    city = published.vote.city
+    assert sorted(data["pools"][0]["selected"]) == sorted([city[1].id, city[2].id])
+    hashes = {f["name"]: f["sha256"] for f in data["files"]}
+    assert set(hashes) == {"ballots-city.pb", f"ballots-district-{published.vote.north.id}.pb",
+                           "ballots.csv"}
+    for name, digest in hashes.items():
+        body = client.get(f"/consultations/{published.vote.id}/results/files/{name}").get_data()
+        assert hashlib.sha256(body).hexdigest() == digest
+    assert client.get(f"/api/v1/consultations/{published.vote.id}/ballots.pb",
+                      query_string={"pool": "nowhere"}).status_code == 400
+    assert client.get(f"/api/v1/consultations/{published.vote.id}/ballots.pb",
+                      query_string={"pool": "999999"}).status_code == 404
+
+
+def test_the_files_hold_no_personal_data(client, published):
+    publication = services.current(published.vote.id)
+    text = "\n".join(f.content.decode() for f in services.files_of(publication))
+    api = client.get(f"/api/v1/consultations/{published.vote.id}/results").get_data(as_text=True)
+    secrets = [b.receipt_hash for b in db.session.scalars(
+        db.select(Ballot).where(Ballot.consultation_id == published.vote.id))]
+    secrets += [b.id for b in db.session.scalars(
+        db.select(Ballot).where(Ballot.consultation_id == published.vote.id))]
+    secrets += [votes.receipt_hash(code)[:12] for code in published.receipts]
+    for entry in db.session.scalars(db.select(VoterRoll).where(
+            VoterRoll.consultation_id == published.vote.id)):
+        secrets.append(db.session.get(type(published.staff), entry.user_id).email)
+    for secret in filter(None, secrets):
+        assert secret not in text and secret not in api
+    # Voter ids are the ballots' numbers, 1 to the number of ballots.
+    election = engine.parse_pabulib(services.pool_file(publication, "city").content.decode())
+    assert {int(v.voter_id) for v in election.votes} <= set(range(1, len(secrets) + 1))
+    lines = services.file_named(publication, "ballots.csv").content.decode().splitlines()
+    assert lines[0] == "ballot,district_id,proposals" and len(lines) == 1 + 7
+
+
+def test_a_voter_finds_their_receipt(client, published):
+    url = f"/consultations/{published.vote.id}/results/receipts"
+    page = client.get(url).get_data(as_text=True)
+    for code in published.receipts:
+        assert votes.receipt_hash(code) in page
+    found = client.get(url, query_string={"code": published.receipts[0].lower()})
+    assert "Your ballot is in the count." in found.get_data(as_text=True)
+    missing = client.get(url, query_string={"code": "AAAA-BBBB"})
+    assert "No ballot with this receipt is in the count" in missing.get_data(as_text=True)
+
+
+def test_the_results_page_explains_equal_shares_with_charts(client, published):
+    page = client.get(f"/consultations/{published.vote.id}/results").get_data(as_text=True)
+    city = published.vote.city
+    assert page.count('<svg class="chart" role="img"') == 3  # turnout and two pools
+    assert "<desc>" in page and "How Equal Shares decided" in page
+    assert "Funds and projects per strategy goal" in page  # implementation/_goals_summary
+    assert f"“{city[0].title}” would be funded by counting votes alone" in page
+    assert f"“{city[2].title}” has fewer votes" in page
+    for published_file in services.files_of(services.current(published.vote.id)):
+        assert published_file.sha256 in page
+
+
+def test_the_explanation_funds_what_the_engine_funds(published):
+    consultation = published.consultation
+    settings = votes.get_settings(consultation)
+    ballots = services._ballots(consultation.id)
+    for _district, election in votes.budget_elections(consultation, settings, ballots):
+        outcome = engine.tally(election, "equalshares/add1")
+        share = outcome.details["per_voter_budget"]
+        told = explain(election, outcome.selected, share)
+        assert tuple(p.project_id for p in told.payments) == outcome.details["mes_selected"]
+        for payment in told.payments:  # the supporters' payments cover the cost exactly
+            assert payment.price * payment.paid_in_full <= payment.cost
+        plain = explain(election, engine.tally(election, "equalshares").selected)
+        assert plain.per_voter_budget == election.budget / len(election.votes)
+        assert all(isinstance(p.price, Fraction) for p in plain.payments)
