@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -205,3 +206,22 @@ def in_browser(live_server) -> Callable:
             raise failures[0]
 
     return run
+
+
+def switch_user(page, email: str, password: str) -> None:
+    """Sign out whoever is signed in and sign in as `email`.
+
+    Requests still in flight from the last page (stylesheet, favicon) refresh the session cookie,
+    so cookies are cleared only once the page is idle; the login form is then asked for again
+    until it shows, which proves no session survived.
+    """
+    page.wait_for_load_state("networkidle")
+    for _ in range(3):
+        page.context.clear_cookies()
+        page.goto("/account/login")
+        if page.locator("#email").count():
+            break
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"^https?://[^/]+/(\?.*)?$"))
