@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint translations extract-messages assets install lock clean bench-pages bench-tally
+.PHONY: run test lint supply-chain translations extract-messages assets install lock clean bench-pages bench-load bench-tally
 
 run: install assets translations  ## serve the demo city on http://127.0.0.1:5000
 	AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask db upgrade
@@ -15,11 +15,14 @@ run: install assets translations  ## serve the demo city on http://127.0.0.1:500
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install assets translations lint  ## the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
+test: install assets translations lint supply-chain  ## the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench-pages: install translations  ## seed PostgreSQL, serve with gunicorn, compare with a bare Flask page
 	$(BIN)/python benchmarks/pages/run.py $(BENCH_ARGS)
+
+bench-load: install translations  ## the last day of a city-wide vote: browsing, commenting, casting
+	$(BIN)/python benchmarks/load/run.py $(BENCH_ARGS)
 
 bench-tally: install  ## Equal Shares on Łódź 2022: Agora's tally engine against pabutools
 	$(BIN)/python benchmarks/tally/run.py $(BENCH_ARGS)
@@ -27,12 +30,15 @@ bench-tally: install  ## Equal Shares on Łódź 2022: Agora's tally engine agai
 lint:
 	$(BIN)/ruff check .
 
+supply-chain: install  ## bandit on the code, pip-audit on the pinned dependencies
+	$(BIN)/python scripts/supply_chain.py
+
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev,panels]"
 	touch $@
 
 assets: static/vendor/htmx.min.js

@@ -7,6 +7,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - the value production refuses
+DEFAULT_PESEL_HMAC_KEY = "dev-only-pesel-key"  # the value production refuses
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -32,7 +33,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'agora.db'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: database errors (and so the logs) never carry the values of a statement.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Sessions: cookie holds only an opaque login id; the login itself lives in the database.
     SESSION_COOKIE_HTTPONLY = True
@@ -89,6 +91,18 @@ class Config:
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     HSTS = False
 
+    # Key of the keyed hash (HMAC) that replaces every PESEL on the census list
+    # (app/accounts/census.py). Changing it orphans an imported census.
+    PESEL_HMAC_KEY = os.environ.get("PESEL_HMAC_KEY", DEFAULT_PESEL_HMAC_KEY)
+    # Residents entering their PESEL on /account/verify: every attempt counts, whatever its
+    # outcome, so parallel requests cannot slip past the count (app/verification/routes.py).
+    VERIFY_LIMIT_PER_ACCOUNT = os.environ.get("VERIFY_LIMIT_PER_ACCOUNT", "5 per hour")
+    VERIFY_LIMIT_PER_IP = os.environ.get("VERIFY_LIMIT_PER_IP", "20 per hour")
+
+    # Logs go to stderr: JSON lines (one object per line, with the request id) or plain text.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+
     # Pages kept for visitors who are not signed in (app/page_cache.py); 0 seconds turns it off.
     PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "60"))
     PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))
@@ -97,6 +111,15 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
+    # /.well-known/security.txt (RFC 9116): where to report a vulnerability, and until when
+    # that statement holds (renew it at least yearly).
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@localhost")
+    SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "2027-11-30T23:00:00Z")
+    # The licence of the open data (/open-data, /api/v1/): the city decides; shown on the page,
+    # in the API's index and in its OpenAPI document.
+    OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "CC BY 4.0")
+    OPEN_DATA_LICENSE_URL = os.environ.get("OPEN_DATA_LICENSE_URL",
+                                           "https://creativecommons.org/licenses/by/4.0/")
 
 
 class TestConfig(Config):
@@ -127,8 +150,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     HSTS = True
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
-    REQUIRED = ("SECRET_KEY", "DATABASE_URL")
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "PESEL_HMAC_KEY")
 
     @classmethod
     def check(cls) -> None:
@@ -144,6 +168,12 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "SECRET_KEY must be a random value of at least 32 characters, "
                 "not the development default."
+            )
+        pesel_key = os.environ["PESEL_HMAC_KEY"]
+        if pesel_key == DEFAULT_PESEL_HMAC_KEY or len(pesel_key) < 32:
+            raise RuntimeError(
+                "PESEL_HMAC_KEY must be a random value of at least 32 characters, "
+                "not the development default; it must never change once a census is imported."
             )
 
 

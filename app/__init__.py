@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import request_log
 from config import BASE_DIR, Config, ProductionConfig, config_from_env, database_url
 
 
@@ -28,9 +28,7 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("TESTING"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("agora").setLevel(logging.INFO)
+    request_log.configure(app)
 
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: trust its X-Forwarded-* headers, and only its own.
@@ -67,14 +65,20 @@ def register_blueprints(app: Flask) -> None:
     """Mount each feature's blueprint."""
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.consultations import bp as consultations_bp
     from app.discussion import bp as discussion_bp
+    from app.implementation import bp as implementation_bp
+    from app.inclusion import bp as inclusion_bp
     from app.main import bp as main_bp
     from app.moderation import bp as moderation_bp
     from app.notifications import bp as notifications_bp
     from app.organisations import bp as organisations_bp
     from app.proposals import bp as proposals_bp
+    from app.results import bp as results_bp
     from app.supports import bp as supports_bp
+    from app.verification import bp as verification_bp
+    from app.votes.blueprint import bp as votes_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
@@ -87,6 +91,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(supports_bp)
     app.register_blueprint(discussion_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(inclusion_bp, url_prefix="/inclusion")
+    app.register_blueprint(verification_bp)  # /account/verify, /census/...
+    app.register_blueprint(api_bp)  # /api/v1/... and /open-data
+    app.register_blueprint(votes_bp)
+    app.register_blueprint(implementation_bp)
+    app.register_blueprint(results_bp)  # /consultations/<id>/results...
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -107,14 +117,22 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Command-line groups: `flask users ...`, `flask demo ...`, `flask audit ...`, and
+    """Command-line groups: `flask users ...`, `flask backup ...`, `flask demo ...`,
+    `flask audit ...`, `flask census ...`, `flask outbox ...`, `flask votes ...`, and
     `flask tally FILE.pb`."""
     from app.accounts.cli import users_cli
+    from app.backup.cli import backup_cli
     from app.demo import demo_cli
     from app.moderation.cli import audit_cli
-    from app.votes.cli import tally_command
+    from app.outbox.cli import outbox_cli
+    from app.verification.cli import census_cli
+    from app.votes.cli import tally_command, votes_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(tally_command)
+    app.cli.add_command(census_cli)
+    app.cli.add_command(votes_cli)

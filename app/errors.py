@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.api.errors import from_exception, is_api_request, json_error
 from app.extensions import db
 
 log = logging.getLogger("agora.errors")
@@ -29,7 +30,9 @@ MESSAGES = {
 
 
 def render_error(code: int, detail: str | None = None):
-    """The error page for an HTTP status code."""
+    """The error page for an HTTP status code (JSON under /api/)."""
+    if is_api_request():
+        return json_error(code, detail)
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     template = ("errors/_error.html" if request.headers.get("HX-Request") == "true"
                 else "errors/error.html")
@@ -51,6 +54,8 @@ def register(app: Flask) -> None:
             return error
         if error.code >= 500:
             db.session.rollback()
+        if is_api_request():
+            return from_exception(error)
         return render_error(error.code)
 
     @app.errorhandler(InternalServerError)
@@ -63,5 +68,6 @@ def register(app: Flask) -> None:
         if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error
         db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        log.exception("unhandled error on %s %s", request.method, rule)
         return render_error(500)

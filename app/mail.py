@@ -1,27 +1,23 @@
-"""Outgoing mail: SMTP when configured, otherwise a file outbox (and a line in the log)."""
+"""Outgoing mail: composed here in the recipient's language, then put in the outbox
+(app/outbox), which delivers it by SMTP when configured, otherwise to a file folder."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
-import threading
-import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from app.db_types import utcnow
-
-log = logging.getLogger("agora.mail")
+from app.outbox.services import enqueue
 
 
 def send_mail(to: str, template: str, locale: str | None, **context: object) -> EmailMessage:
-    """Render `templates/<template>.txt` in the recipient's language and send it."""
+    """Render `templates/<template>.txt` in the recipient's language and put it in the outbox.
+
+    It is delivered after the caller's transaction commits, and never if it rolls back."""
     message = compose_mail(to, template, locale, **context)
-    deliver(message)
+    enqueue(message)
     return message
 
 
@@ -41,33 +37,5 @@ def compose_mail(to: str, template: str, locale: str | None, **context: object) 
 
 
 def deliver(message: EmailMessage) -> None:
-    """Hand a message to SMTP, or write it to the file outbox when no server is configured."""
-    if current_app.config["MAIL_SERVER"]:
-        # Sent from a thread so that the time a request takes says nothing about the mail.
-        settings = {k: current_app.config[k] for k in (
-            "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS")}
-        threading.Thread(target=_smtp_send, args=(settings, message), daemon=True).start()
-    else:
-        path = _write_outbox(message)
-        log.info("mail to outbox: %s (%s)", message["Subject"], path.name)
-
-
-def _write_outbox(message: EmailMessage) -> Path:
-    outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-    path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(bytes(message))
-    return path
-
-
-def _smtp_send(settings: dict, message: EmailMessage) -> None:
-    try:
-        with smtplib.SMTP(settings["MAIL_SERVER"], settings["MAIL_PORT"], timeout=30) as smtp:
-            if settings["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if settings["MAIL_USERNAME"]:
-                smtp.login(settings["MAIL_USERNAME"], settings["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send mail %r", message["Subject"])
+    """Put an already composed message in the outbox (the caller commits)."""
+    enqueue(message)

@@ -44,6 +44,9 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("main.home", "GET"): everyone(200),
     ("main.privacy", "GET"): everyone(200),
     ("main.accessibility", "GET"): everyone(200),
+    ("main.healthz", "GET"): everyone(200),
+    ("main.readyz", "GET"): everyone(200),
+    ("main.security_txt", "GET"): everyone(200),
     ("main.set_language", "POST"): everyone(303),
     ("accounts.register", "GET"): anonymous_only(),
     ("accounts.register", "POST"): anonymous_only(),
@@ -77,10 +80,20 @@ TABLE: dict[tuple[str, str], dict[str, int]] = {
     ("admin.user_role", "POST"): at_least(ADMIN),
     ("admin.settings", "GET"): at_least(ADMIN),
     ("admin.settings", "POST"): at_least(ADMIN),
+    # Verification: a resident's own PESEL check needs a confirmed address; the census list
+    # and verification in person are for city staff. A verified resident gets 200 on the
+    # verify page too (tests/accounts/test_verification_views.py).
+    ("verification.verify", "GET"): signed_in(200, unconfirmed=302),
+    ("verification.verify", "POST"): signed_in(200, unconfirmed=302),
+    ("verification.census", "GET"): at_least(STAFF),
+    ("verification.census", "POST"): at_least(STAFF),
+    ("verification.find_person", "GET"): at_least(STAFF),
+    ("verification.in_person", "GET"): at_least(STAFF),
+    ("verification.in_person", "POST"): at_least(STAFF),
 }
 
 FEATURES = ("consultations", "proposals", "supports", "discussion", "notifications",
-            "moderation")
+            "moderation", "api", "votes", "inclusion", "implementation", "results")
 
 
 def _feature_tables() -> dict[tuple[str, str], dict[str, int]]:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, User
 from app.admin.services import get_setting
 from app.demo.consultation import EXTRA_RESIDENTS, PROPOSALS
+from app.demo.inclusion import participant_count
 from app.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
 from app.extensions import db
 from app.moderation.audit import verify_chain
@@ -64,7 +65,7 @@ def test_demo_load_is_idempotent_and_labelled(runner, client, auth):
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0
     assert (_count(User), _count(Organisation), _count(Representation)) == counts
-    assert counts[0] == len(DEMO_ACCOUNTS) + len(EXTRA_RESIDENTS)
+    assert counts[0] == len(DEMO_ACCOUNTS) + len(EXTRA_RESIDENTS) + participant_count()
     assert get_setting("demo") is True
     assert len(audit_entries()) == len(first_log), "loading again records nothing new"
     body = client.get("/").get_data(as_text=True)
@@ -98,16 +99,19 @@ def test_demo_refuses_production_configuration(app, runner):
     assert _count(User) == 0
     allowed = runner.invoke(args=["demo", "load", "--allow-production"])
     assert allowed.exit_code == 0
-    assert _count(User) == len(DEMO_ACCOUNTS) + len(EXTRA_RESIDENTS)
+    assert _count(User) == len(DEMO_ACCOUNTS) + len(EXTRA_RESIDENTS) + participant_count()
 
 
 def test_demo_consultation_has_proposals_across_sectors_and_consistent_counts(runner):
+    from app.consultations.models import Consultation
+    from app.demo.consultation import CONSULTATION_TITLE
     from app.discussion.models import Comment
     from app.proposals.models import Proposal
     from app.supports.models import Support
 
     runner.invoke(args=["demo", "load"])
-    proposals = list(db.session.scalars(select(Proposal)))
+    proposals = list(db.session.scalars(select(Proposal).join(Consultation).where(
+        Consultation.title == CONSULTATION_TITLE)))
     assert len(proposals) == len(PROPOSALS) >= 30
     assert len({p.sector for p in proposals}) == 8
     for proposal in proposals:
@@ -132,10 +136,25 @@ def test_demo_staff_actions_make_a_valid_chain(runner):
     goals = sum(1 + len(objectives) for _code, _title, objectives, _indicators in STRATEGY)
     assert actions.count("goal.create") == goals
     assert actions.count("indicator.import") == 1
-    assert actions.count("consultation.create") == 1
+    # cooperatives, the budget vote, the past consultation under implementation, and the
+    # published budget
+    assert actions.count("consultation.create") == 4
+    assert actions.count("implementation.update") == 4
+    assert actions.count("vote.settings") == 1
+    assert actions.count("results.propose") == actions.count("results.publish") == 1
     staff = db.session.scalar(select(User).where(User.role == Role.STAFF))
+    moderator = db.session.scalar(select(User).where(User.role == Role.MODERATOR))
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    moderation = {"content.hide", "user.block"}  # the demo's moderation cases
     by_people = [entry for entry in audit_entries() if entry.action != "settings.change"]
-    assert {entry.actor_id for entry in by_people} == {staff.id}
+    # Staff did everything but the moderation cases (the moderator) and approving the
+    # published result (the administrator, which also set the proposals' statuses).
+    assert {entry.actor_id for entry in by_people
+            if entry.action not in moderation and entry.actor_id != admin.id} == {staff.id}
+    assert {entry.actor_id for entry in by_people if entry.action in moderation} == {
+        moderator.id}
+    assert {e.action for e in by_people if e.actor_id == admin.id} == {
+        "results.publish", "proposal.status"}
     assert verify_chain().ok
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0

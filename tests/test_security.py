@@ -48,6 +48,7 @@ def test_htmx_is_configured_safely(client):
 def production_env(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PESEL_HMAC_KEY", "p" * 40)
 
 
 def test_production_refuses_default_secret(production_env, monkeypatch):

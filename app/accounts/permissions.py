@@ -6,7 +6,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -66,6 +67,32 @@ def confirmed_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def block_message(user: User) -> str:
+    """Why and until when a blocked person cannot post, in their language."""
+    return _("A moderator blocked your account from posting until %(until)s. Reason: "
+             "%(reason)s. You can still read everything.",
+             until=format_datetime(user.blocked_until, "short"),
+             reason=user.block_reason or "—")
+
+
+def posting_allowed(view: F) -> F:
+    """Confirmed users who are not blocked by a moderator. A blocked person gets a page saying
+    why and until when (403); an htmx request gets the same notice as a fragment (422, which
+    htmx swaps in)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.is_blocked:
+            if request.headers.get("HX-Request") == "true":
+                return render_template("moderation/_blocked_notice.html",
+                                       message=block_message(current_user)), 422
+            return render_template("moderation/blocked.html",
+                                   message=block_message(current_user)), 403
+        return view(*args, **kwargs)
+
+    return confirmed_required(wrapped)  # type: ignore[return-value]
 
 
 def role_required(role: Role) -> Callable[[F], F]:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from app.accounts.models import LoginSession, Role, User
 from app.db_types import utcnow
 from app.extensions import db
-from app.mail import compose_mail, send_mail
+from app.mail import send_mail
 
 CONFIRM_SALT = "agora.confirm-email"
 RESET_SALT = "agora.reset-password"
@@ -123,6 +123,7 @@ def register_user(email: str, display_name: str, password: str, locale: str) -> 
             user=existing, login_url=url_for("accounts.login", _external=True),
             reset_url=url_for("accounts.reset_request", _external=True),
         )
+        db.session.commit()
         return None
     now = utcnow()
     user = User(
@@ -152,6 +153,7 @@ def resend_confirmation(user: User) -> None:
     """Mail a fresh confirmation link to an unconfirmed user."""
     if not user.is_confirmed:
         _send_confirmation(user)
+        db.session.commit()
 
 
 def confirm_email(token: str) -> User | None:
@@ -243,20 +245,23 @@ def count_login_sessions(user: User) -> int:
 # --- password reset and change ---------------------------------------------------------------
 
 def request_password_reset(email: str, locale: str) -> None:
-    """Mail a reset link if the address has an account; say nothing either way."""
+    """Mail a reset link if the address has an account, and otherwise a note that it has none.
+
+    The visitor sees the same page either way, and since both paths compose, store and send one
+    message the answer takes as long, so the form cannot tell who has an account.
+    """
     user = find_user_by_email(email)
     if user is None:
-        # Compose the same message for nobody, so the answer takes as long as for an account.
-        stand_in = User(id=0, email=normalize_email(email), display_name="", password_hash="")
-        token = make_reset_token(stand_in)
-        compose_mail(email, "mail/reset_password", locale, user=stand_in,
-                     reset_url=url_for("accounts.reset_password", token=token, _external=True))
-        return
-    token = make_reset_token(user)
-    send_mail(
-        user.email, "mail/reset_password", user.locale or locale,
-        user=user, reset_url=url_for("accounts.reset_password", token=token, _external=True),
-    )
+        send_mail(normalize_email(email), "mail/reset_no_account", locale,
+                  register_url=url_for("accounts.register", _external=True))
+    else:
+        token = make_reset_token(user)
+        send_mail(
+            user.email, "mail/reset_password", user.locale or locale,
+            user=user, reset_url=url_for("accounts.reset_password", token=token,
+                                         _external=True),
+        )
+    db.session.commit()
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -305,8 +310,10 @@ def set_locale(user: User, locale: str) -> None:
 
 def export_user_data(user: User) -> dict[str, Any]:
     """Everything Agora holds about this person, for download as JSON."""
+    from app.inclusion.services import profile_for_export
     from app.organisations.services import representations_for_export
     from app.supports.services import supports_for_export
+    from app.verification.services import verification_for_export
 
     return {
         "account": {
@@ -320,9 +327,11 @@ def export_user_data(user: User) -> dict[str, Any]:
             "privacy_consent_at": _iso(user.privacy_consent_at),
         },
         "signed_in_browsers": count_login_sessions(user),
+        "residence_verification": verification_for_export(user),
         "organisation_representations": representations_for_export(user),
         **supports_for_export(user),
         **_contributions_for_export(user),
+        "inclusion_profile": profile_for_export(user),
         "exported_at": utcnow().isoformat(),
     }
 
@@ -359,12 +368,14 @@ def delete_account(user: User, password: str) -> None:
     """Erase personal data; the row stays so contributions show as by a deleted user."""
     from app.moderation.audit import forget_actor
     from app.organisations.services import forget_representations
+    from app.verification.services import release_census_entry
 
     if not verify_password(user, password):
         raise AccountError("current-password")
     if user.role is Role.ADMIN and _admin_count() <= 1:
         raise AccountError("last-admin")
     forget_representations(user)
+    release_census_entry(user)  # the entry stays on the city's list, free for a new account
     _forget_activity(user)
     forget_actor(user)
     end_other_sessions(user)
@@ -383,10 +394,12 @@ def _forget_activity(user: User) -> None:
     """Drop what only concerns the person: pledges as a natural person, follows, notifications
     and mail preferences. Supports stay in the counts; proposals and comments stay, signed as
     a deleted user."""
+    from app.inclusion.services import forget_person
     from app.notifications.models import EmailPreferences, Follow, Notification
     from app.supports.services import forget_pledges
 
     forget_pledges(user)
+    forget_person(user)
     for model in (Follow, Notification, EmailPreferences):
         db.session.execute(delete(model).where(model.user_id == user.id))
 

@@ -11,10 +11,12 @@ from app.accounts.forms import RoleForm
 from app.accounts.models import Role, User
 from app.accounts.permissions import role_required
 from app.admin import bp, services
-from app.admin.forms import PostingLimitsForm
+from app.admin.forms import SettingsForm
 from app.admin.permissions import ADMIN_ROLE
 from app.antispam import POSTING_LIMITS
 from app.extensions import db
+from app.moderation.services import reports_to_hide
+from app.results.models import SECOND_APPROVAL_SETTING
 from app.security import wants_fragment
 
 
@@ -54,11 +56,17 @@ def user_role(user_id: int):
 @bp.route("/settings", methods=["GET", "POST"])
 @role_required(ADMIN_ROLE)
 def settings():
-    """Site settings: how many proposals and comments a resident may post."""
-    current = {limit.key: str(limit.value()) for limit in POSTING_LIMITS}
-    form = PostingLimitsForm(data=current if request.method == "GET" else None)
+    """Site settings: how many proposals and comments a resident may post, how many reports
+    hide an item pending review, and whether publishing results needs a second approval."""
+    current: dict = {limit.key: str(limit.value()) for limit in POSTING_LIMITS}
+    current["reports_to_hide"] = str(reports_to_hide())
+    current[SECOND_APPROVAL_SETTING] = bool(services.get_setting(SECOND_APPROVAL_SETTING, True))
+    form = SettingsForm(data=current if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.save_settings(form.limits(), current_user._get_current_object())
+        values: dict = form.settings()
+        if "results_settings" in request.form:  # the page sends it: its checkbox was shown
+            values[SECOND_APPROVAL_SETTING] = bool(form.results_second_approval.data)
+        services.save_settings(values, current_user._get_current_object())
         flash(_("The settings are saved."), "success")
         return redirect(url_for("admin.settings"), code=303)
     return render_template("admin/settings.html", form=form, limits=POSTING_LIMITS)

@@ -158,14 +158,20 @@ def strategy():
 @cached_for_visitors()
 def goal(code: str):
     """A goal or objective with its indicators and the proposals that serve it."""
+    from app.implementation import services as implementation
+
     goal = services.get_goal_by_code_or_404(code)
     objectives = services.objectives_of(goal)
+    goal_ids = [goal.id, *(o.id for o in objectives)]
+    pagination = services.goal_proposals_page(goal_ids, _page())
     return render_template(
         "consultations/goal.html", goal=goal, parent=services.parent_of(goal),
         objectives=objectives, description=services.paragraphs(goal.description),
-        indicators=services.indicators_with_values(goal),
-        pagination=services.goal_proposals_page([goal.id, *(o.id for o in objectives)],
-                                                _page()))
+        indicators=services.indicators_with_values(goal), pagination=pagination,
+        rollup=implementation.goal_rollup(goal_ids),
+        projects={row.proposal.id: row for row in implementation.rows_for(
+            p for p in pagination.items if implementation.is_funded(p))},
+        votes=implementation.published_votes([p.id for p in pagination.items]))
 
 
 @bp.route("/strategy/goals/new", methods=["GET", "POST"])

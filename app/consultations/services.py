@@ -468,6 +468,37 @@ def parse_year(text: str) -> int | None:
     return int(cleaned)
 
 
+def csv_records(reader, problems: list[CsvProblem],
+                max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    """The data lines after the header, each with the number of the line it starts on.
+
+    Blank lines are skipped. An unreadable line (a stray quotation mark) or more than
+    `max_rows` lines add a problem to `problems` and end the reading: the file is refused
+    whole, so nothing after that point matters.
+    """
+    line = reader.line_num + 1
+    count = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            problems.append(CsvProblem(line, None, None, _l(
+                "This line cannot be read; check the quotation marks.")))
+            return
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in record):
+            continue
+        count += 1
+        if count > max_rows:
+            problems.append(CsvProblem(start, None, None, _l(
+                "The file has more than %(max)s rows. Split it into smaller files.",
+                max=max_rows)))
+            return
+        yield start, record
+
+
 def sniff_delimiter(header_line: str) -> str:
     """Semicolon when the header line has more of them than commas, else comma."""
     return ";" if header_line.count(";") > header_line.count(",") else ","
@@ -568,27 +599,8 @@ def parse_indicator_csv(
     width = len(FIXED_COLUMNS) + len(years)
     rows: list[IndicatorRow] = []
     first_line_of: dict[tuple[str, str], int] = {}
-    line = reader.line_num + 1
-    data_rows = 0
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            problems.append(CsvProblem(line, None, None, _l(
-                "This line cannot be read; check the quotation marks.")))
-            break
-        start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in record):
-            continue
-        data_rows += 1
-        if data_rows > MAX_IMPORT_ROWS:
-            problems.append(CsvProblem(start, None, None, _l(
-                "The file has more than %(max)s rows. Split it into smaller files.",
-                max=MAX_IMPORT_ROWS)))
-            break
-        row = _parse_row(start, record, width, years, known_codes, problems)
+    for start, cells in csv_records(reader, problems, MAX_IMPORT_ROWS):
+        row = _parse_row(start, cells, width, years, known_codes, problems)
         if row is None:
             continue
         key = (row.goal_code, row.name)

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.demo.census import TRY_EMAIL, TRY_PESEL, VERIFIED_DISTRICT, VERIFIED_EMAIL
 from app.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
 demo_cli = AppGroup("demo", help="Sample data for trying Agora out.")
@@ -31,4 +32,8 @@ def accounts() -> None:
     """Print the demo accounts."""
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_ACCOUNTS:
-        click.echo(f"  {role.value:<10} {email}")
+        note = f"  (verified resident, {VERIFIED_DISTRICT})" if email == VERIFIED_EMAIL else ""
+        click.echo(f"  {role.value:<10} {email}{note}")
+    click.echo(f"To try verification, log in as {TRY_EMAIL} and enter the PESEL {TRY_PESEL} "
+               "on /account/verify: a synthetic number (made up, valid check digit) on the "
+               "demo census list.")

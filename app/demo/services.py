@@ -8,7 +8,13 @@ from app.accounts.models import Role, User
 from app.accounts.services import hash_password, normalize_email
 from app.admin.services import change_setting
 from app.db_types import utcnow
+from app.demo.census import load_census
 from app.demo.consultation import load_consultation
+from app.demo.implementation import load_implementation
+from app.demo.inclusion import load_inclusion
+from app.demo.moderation import load_moderation
+from app.demo.results import load_results
+from app.demo.voting import load_voting
 from app.extensions import db
 from app.moderation.audit import record
 from app.organisations.models import (
@@ -78,7 +84,15 @@ def load_demo(*, only_if_empty: bool = False) -> bool:
                     RepresentationStatus.PENDING, None)
     db.session.flush()
     load_consultation(password_hash)
+    load_moderation()
     db.session.commit()
+    load_census()  # after the districts; imports through the staff's import, and commits
+    load_voting(password_hash)  # its voters are on the census
+    load_inclusion(password_hash)
+    load_implementation()  # a past consultation's funded projects under way
+    db.session.commit()
+    load_results()  # a closed, published budget; commits
+
     return True
 
 

@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, str_enum, utcnow
 from app.extensions import db
+from app.proposals.models import HiddenState
 
 if TYPE_CHECKING:
     from app.accounts.models import User
@@ -55,8 +56,16 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Hidden after reports (pending review) or by a moderator with a public reason.
+    hidden_state: Mapped[HiddenState | None] = mapped_column(str_enum(HiddenState, length=10))
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User | None] = relationship()
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_state is not None
 
 
 class CommentVote(db.Model):

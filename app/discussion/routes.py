@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
 from app.accounts.permissions import confirmed_required
 from app.antispam import PostingLimitReached
 from app.discussion import bp, permissions, services
@@ -71,7 +72,11 @@ def create(proposal_id: int):
     proposal = _get_proposal_or_404(proposal_id)
     form = CommentForm()
     error = None
-    if form.validate_on_submit():
+    refusal = permissions.posting_refusal(current_user, proposal, clock.today())
+    if refusal in {"locked", "blocked"}:  # refused whatever the form holds
+        error = services.DiscussionError(
+            refusal, services.refusal_text(refusal, current_user, proposal))
+    elif form.validate_on_submit():
         try:
             comment = services.post_comment(current_user, proposal, body=form.body.data,
                                             stance=Stance(form.stance.data),
@@ -97,6 +102,8 @@ def create(proposal_id: int):
         status, headers = error.status, error.headers
     elif form.spam_refused:
         status = 422
+    elif error is not None and error.reason in {"locked", "blocked"}:
+        status = 422 if wants_fragment() else 403
     if wants_fragment():
         state = services.load_discussion(
             proposal, current_user, _sort(), form=form, reply_to=reply_to, error=message)

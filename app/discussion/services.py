@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app import antispam, clock
-from app.accounts.models import User
+from app.accounts.models import Role, User
+from app.accounts.permissions import block_message
 from app.db_types import utcnow
 from app.discussion import permissions
 from app.discussion.forms import CommentForm
@@ -36,16 +38,28 @@ REFUSALS = {
 
 
 
-class DiscussionError(Exception):
-    """A comment cannot be posted; `reason` is a key of REFUSALS."""
+def refusal_text(reason: str, user: User, proposal: Proposal) -> str:
+    """A refusal in words; a lock and a block say why (and a block until when)."""
+    if reason == "locked":
+        return _("A moderator locked this discussion: %(reason)s",
+                 reason=proposal.discussion_lock_reason or "—")
+    if reason == "blocked":
+        return block_message(user)
+    return str(REFUSALS[reason])
 
-    def __init__(self, reason: str) -> None:
+
+class DiscussionError(Exception):
+    """A comment cannot be posted; `reason` is a key of REFUSALS, or "locked"/"blocked" with
+    the words in `text`."""
+
+    def __init__(self, reason: str, text: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.text = text
 
     @property
     def message(self) -> str:
-        return str(REFUSALS[self.reason])
+        return self.text or str(REFUSALS[self.reason])
 
 
 def sort_or_default(value: str | None) -> str:
@@ -90,7 +104,7 @@ class Discussion:
 
     @property
     def refusal_message(self) -> str:
-        return str(REFUSALS[self.refusal]) if self.refusal else ""
+        return refusal_text(self.refusal, self.user, self.proposal) if self.refusal else ""
 
     def form_for(self, parent_id: int | None) -> CommentForm:
         """The submitted form if it was for this place, else an empty one."""
@@ -112,6 +126,16 @@ class Discussion:
 
     def can_edit(self, comment: Comment) -> bool:
         return permissions.can_edit(self.user, comment)
+
+    def can_report(self, comment: Comment) -> bool:
+        """Signed-in residents who may post report other people's comments."""
+        return bool(self.user and self.user.is_authenticated and self.user.is_confirmed
+                    and not self.user.is_blocked and comment.author_id != self.user.id)
+
+    @property
+    def can_moderate(self) -> bool:
+        return bool(self.user and self.user.is_authenticated
+                    and self.user.has_role(Role.MODERATOR))
 
 
 def stance_summary(proposal_id: int) -> dict[Stance, int]:
@@ -174,13 +198,13 @@ def post_comment(author: User, proposal: Proposal, *, body: str, stance: Stance,
     and others are notified."""
     refusal = permissions.posting_refusal(author, proposal, clock.today())
     if refusal:
-        raise DiscussionError(refusal)
+        raise DiscussionError(refusal, refusal_text(refusal, author, proposal))
     parent = None
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
         if parent is None or parent.proposal_id != proposal.id:
             raise DiscussionError("no-parent")
-        if parent.deleted_at is not None:
+        if parent.deleted_at is not None or parent.hidden_state is not None:
             raise DiscussionError("parent-deleted")
         if parent.depth >= MAX_DEPTH:
             raise DiscussionError("too-deep")
@@ -199,7 +223,8 @@ def post_comment(author: User, proposal: Proposal, *, body: str, stance: Stance,
 
 
 def edit_comment(comment: Comment, *, body: str, stance: Stance) -> None:
-    """Change a comment's text or stance; it is marked as edited."""
+    """Change a comment's text or stance; it is marked as edited (the view checks that the
+    author may: not blocked, the comment not hidden)."""
     if comment.body == body and comment.stance is stance:
         return
     comment.body = body

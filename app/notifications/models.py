@@ -30,6 +30,7 @@ class NotificationKind(enum.StrEnum):
     REPLY = "reply"                # someone replied to my comment
     NEW_COMMENT = "new_comment"    # a new comment on a proposal I follow
     STATUS_CHANGE = "status_change"  # my proposal's status changed
+    MODERATION = "moderation"      # a moderator acted on my contribution or my account
 
 
 class Notification(db.Model):

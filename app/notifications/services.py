@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from email.message import EmailMessage
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import abort, g, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.db_types import utcnow
@@ -36,7 +36,6 @@ log = logging.getLogger("agora.notifications")
 
 PER_PAGE = 20
 EXCERPT_LENGTH = 300
-_PENDING_MAIL = "agora_pending_mail"
 
 #: Which email preference allows which kind of notification.
 PREFERENCE_OF = {
@@ -150,6 +149,23 @@ def notify_status_change(proposal: Proposal, old_status: ProposalStatus | str | 
     _notify(sorted(authors), NotificationKind.STATUS_CHANGE, proposal.id, None, params)
 
 
+def notify_moderation(user_id: int | None, event: str, *, proposal_id: int | None = None,
+                      comment_id: int | None = None, **params: Any) -> None:
+    """MODERATION to the author of a contribution or the person concerned (no commit).
+
+    In-app only: `event` is a key of MODERATION_MESSAGES, `params` fill it in (a title, the
+    moderator's public reason, the end of a block as an ISO time).
+    """
+    if user_id is None:
+        return
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        return
+    db.session.add(Notification(user_id=user.id, kind=NotificationKind.MODERATION,
+                                proposal_id=proposal_id, comment_id=comment_id,
+                                params={"event": event, **params}, created_at=utcnow()))
+
+
 def _notify(user_ids: Iterable[int], kind: NotificationKind, proposal_id: int,
             comment_id: int | None, params: dict[str, Any], **mail_context: Any) -> None:
     """Add one notification per recipient, and queue the emails their preferences allow."""
@@ -167,7 +183,7 @@ def _notify(user_ids: Iterable[int], kind: NotificationKind, proposal_id: int,
                                     comment_id=comment_id, params=dict(params),
                                     created_at=utcnow()))
         if user.is_confirmed and wants_email(preferences, kind):
-            _queue_mail(compose_mail(
+            deliver(compose_mail(
                 user.email, MAIL_TEMPLATE_OF[kind], user.locale, recipient=user, url=url,
                 preferences_url=url_for("notifications.preferences", _external=True),
                 **_mail_values(kind, params), **mail_context))
@@ -192,27 +208,6 @@ def wants_email(preferences: EmailPreferences | None, kind: NotificationKind) ->
     if preferences is None:
         return True
     return bool(getattr(preferences, PREFERENCE_OF[kind]))
-
-
-# -- mail after commit ------------------------------------------------------------------------
-
-def _queue_mail(message: EmailMessage) -> None:
-    db.session.info.setdefault(_PENDING_MAIL, []).append(message)
-
-
-@event.listens_for(Session, "after_commit")
-def _send_queued_mail(session: Session) -> None:
-    for message in session.info.pop(_PENDING_MAIL, []):
-        try:
-            deliver(message)
-        except OSError:
-            # The change is committed; a mail that could not be written must not undo it.
-            log.exception("could not deliver notification mail %r", message["Subject"])
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_queued_mail(session: Session) -> None:
-    session.info.pop(_PENDING_MAIL, None)
 
 
 # -- reading and marking ----------------------------------------------------------------------
@@ -269,6 +264,8 @@ def message_for(notification: Notification) -> str:
     if notification.kind is NotificationKind.REPLY:
         return _("%(actor)s replied to your comment on “%(title)s”.",
                  actor=params.get("actor", ""), title=title)
+    if notification.kind is NotificationKind.MODERATION:
+        return _moderation_message(params)
     if notification.kind is NotificationKind.NEW_COMMENT:
         return _("%(actor)s commented on “%(title)s”, which you follow.",
                  actor=params.get("actor", ""), title=title)
@@ -278,6 +275,44 @@ def message_for(notification: Notification) -> str:
     return _("The status of your proposal “%(title)s” changed from “%(old)s” to “%(new)s”.",
              title=title, old=_status_label(params.get("old")),
              new=_status_label(params.get("new")))
+
+
+def _moderation_message(params: dict[str, Any]) -> str:
+    """A moderator's action on the reader's contribution or account, in words."""
+    event, title, reason = params.get("event"), params.get("title", ""), params.get("reason", "")
+    if event == "comment_pending":
+        return _("Your comment on “%(title)s” is hidden until a moderator reviews the reports "
+                 "about it.", title=title)
+    if event == "proposal_pending":
+        return _("Your proposal “%(title)s” is hidden until a moderator reviews the reports "
+                 "about it.", title=title)
+    if event == "comment_hidden":
+        return _("A moderator hid your comment on “%(title)s”. Reason: %(reason)s",
+                 title=title, reason=reason)
+    if event == "proposal_hidden":
+        return _("A moderator hid your proposal “%(title)s”. Reason: %(reason)s",
+                 title=title, reason=reason)
+    if event == "comment_restored":
+        return _("Your comment on “%(title)s” is shown again.", title=title)
+    if event == "proposal_restored":
+        return _("Your proposal “%(title)s” is shown again.", title=title)
+    if event == "locked":
+        return _("A moderator locked the discussion of your proposal “%(title)s”. "
+                 "Reason: %(reason)s", title=title, reason=reason)
+    if event == "unlocked":
+        return _("The discussion of your proposal “%(title)s” is open again.", title=title)
+    if event == "blocked":
+        until = params.get("until")
+        when = format_datetime(datetime.fromisoformat(until), "short") if until else ""
+        return _("A moderator blocked your account from posting until %(until)s. "
+                 "Reason: %(reason)s", until=when, reason=reason)
+    if event == "unblocked":
+        return _("You can post again: a moderator lifted the block on your account.")
+    if event == "merged_into_yours":
+        return _("A moderator merged the proposal “%(other)s” into your proposal “%(title)s”: "
+                 "its supports and pledges now count for yours.",
+                 other=params.get("other", ""), title=title)
+    return _("A moderator acted on your contribution.")
 
 
 def _status_label(value: str | None) -> str:

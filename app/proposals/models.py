@@ -59,6 +59,8 @@ class ProposalStatus(enum.StrEnum):
     IN_IMPLEMENTATION = "in_implementation"
     DONE = "done"
     WITHDRAWN = "withdrawn"
+    CHANGES_REQUESTED = "changes_requested"  # sent back to the authors by a moderator
+    MERGED = "merged"  # a duplicate, merged into another proposal (merged_into_id)
 
     @property
     def label(self) -> str:
@@ -74,7 +76,16 @@ STATUS_LABELS = {
     ProposalStatus.IN_IMPLEMENTATION: _l("In implementation"),
     ProposalStatus.DONE: _l("Done"),
     ProposalStatus.WITHDRAWN: _l("Withdrawn"),
+    ProposalStatus.CHANGES_REQUESTED: _l("Changes requested"),
+    ProposalStatus.MERGED: _l("Merged into another proposal"),
 }
+
+
+class HiddenState(enum.StrEnum):
+    """Why a proposal or comment is not shown: too many reports, or a moderator's decision."""
+
+    PENDING = "pending"  # hidden automatically after reports, until a moderator looks
+    HIDDEN = "hidden"    # hidden by a moderator, with a public reason
 
 
 class Proposal(db.Model):
@@ -106,10 +117,28 @@ class Proposal(db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moderation: hidden (after reports, or by a moderator with a public reason), the
+    # discussion locked with a public reason, merged into another proposal as a duplicate.
+    hidden_state: Mapped[HiddenState | None] = mapped_column(str_enum(HiddenState, length=10))
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    discussion_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    discussion_lock_reason: Mapped[str | None] = mapped_column(String(500))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposals.id", ondelete="SET NULL"), index=True)
 
     consultation: Mapped[Consultation] = relationship()
     district: Mapped[District | None] = relationship()
     author: Mapped[User | None] = relationship()
+    merged_into: Mapped[Proposal | None] = relationship(remote_side="Proposal.id")
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_state is not None
+
+    @property
+    def discussion_locked(self) -> bool:
+        return self.discussion_locked_at is not None
 
 
 class ProposalGoal(db.Model):

@@ -15,11 +15,15 @@ from app.consultations.models import Phase
 from app.proposals.models import Proposal, ProposalStatus
 
 #: Authors may change the text while the proposal is a draft or waits for review.
-EDITABLE_STATUSES = frozenset({ProposalStatus.DRAFT, ProposalStatus.SUBMITTED})
+EDITABLE_STATUSES = frozenset({ProposalStatus.DRAFT, ProposalStatus.SUBMITTED,
+                               ProposalStatus.CHANGES_REQUESTED})
+#: Statuses from which the authors send a proposal (back) for review.
+SUBMITTABLE_STATUSES = frozenset({ProposalStatus.DRAFT, ProposalStatus.CHANGES_REQUESTED})
 #: Once selected in the vote a proposal belongs to the city's plan and cannot be withdrawn;
 #: a draft was never public, so withdrawing it would publish it.
 WITHDRAWABLE_STATUSES = frozenset({
     ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED, ProposalStatus.REJECTED,
+    ProposalStatus.CHANGES_REQUESTED,
 })
 #: From the vote on, ballots may list the proposal, so it stays as it is.
 WITHDRAWABLE_PHASES = frozenset({
@@ -48,6 +52,8 @@ def edit_refusal(proposal: Proposal, phase: Phase) -> str | None:
     if proposal.status not in EDITABLE_STATUSES:
         return str(_l("This proposal can no longer be changed: it is %(status)s.",
                       status=proposal.status.label.lower()))
+    if proposal.status is ProposalStatus.CHANGES_REQUESTED and phase is Phase.REVIEW:
+        return None  # sent back by a moderator: the authors change it during the review
     if phase is not Phase.PROPOSALS:
         return str(_l("Proposals can only be changed while the consultation accepts them. "
                       "It is now in the phase: %(phase)s.", phase=phase.label))
@@ -70,8 +76,9 @@ def withdraw_refusal(proposal: Proposal, phase: Phase) -> str | None:
 
 def can_edit(user: User, proposal: Proposal, coauthor_ids: Collection[int],
              phase: Phase) -> bool:
-    """Authors and co-authors, while the status and the phase allow it."""
-    return is_editor(user, proposal, coauthor_ids) and edit_refusal(proposal, phase) is None
+    """Authors and co-authors who are not blocked, while the status and the phase allow it."""
+    return (is_editor(user, proposal, coauthor_ids) and not user.is_blocked
+            and edit_refusal(proposal, phase) is None)
 
 
 def can_change_coauthors(user: User, proposal: Proposal | None) -> bool:

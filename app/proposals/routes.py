@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import ActionForm
-from app.accounts.permissions import confirmed_required, login_required
+from app.accounts.permissions import confirmed_required, login_required, posting_allowed
 from app.antispam import PostingLimitReached
 from app.page_cache import cached_for_visitors
 from app.proposals import bp, permissions, services
 from app.proposals.forms import ProposalForm, WithdrawForm
-from app.proposals.models import Proposal, ProposalStatus, Sector
+from app.proposals.models import Proposal, Sector
 from app.security import wants_fragment
 
 #: The session key of this visitor's seed for the random order.
@@ -101,7 +101,7 @@ def mine():
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
-@confirmed_required
+@posting_allowed
 def new():
     """Write a proposal for a consultation that accepts proposals now."""
     consultations = services.open_consultations()
@@ -152,7 +152,7 @@ def show(proposal_id: int):
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
-@confirmed_required
+@posting_allowed
 def edit(proposal_id: int):
     """Change a draft or submitted proposal (authors and co-authors, proposals phase only)."""
     proposal, coauthors, coauthor_ids = _load(proposal_id)
@@ -170,7 +170,7 @@ def edit(proposal_id: int):
     if not may_change_coauthors:
         del form.coauthors
     if form.validate_on_submit():
-        was_draft = proposal.status is ProposalStatus.DRAFT
+        was_draft = proposal.status in permissions.SUBMITTABLE_STATUSES
         services.update_proposal(proposal, _me(),
                                  form.proposal_data(with_coauthors=may_change_coauthors),
                                  submit=form.wants_submit)
@@ -185,7 +185,7 @@ def edit(proposal_id: int):
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
-@confirmed_required
+@posting_allowed
 def submit(proposal_id: int):
     """Send a draft for review (authors and co-authors, proposals phase only)."""
     proposal, _coauthors, coauthor_ids = _load(proposal_id)
@@ -194,7 +194,7 @@ def submit(proposal_id: int):
     refusal = permissions.edit_refusal(proposal, proposal.consultation.phase_today())
     if refusal:
         return _refused(proposal, refusal)
-    if ActionForm().validate_on_submit() and proposal.status is ProposalStatus.DRAFT:
+    if ActionForm().validate_on_submit() and proposal.status in permissions.SUBMITTABLE_STATUSES:
         services.submit_proposal(proposal, _me())
         flash(_("Your proposal is submitted. Moderators will review it."), "success")
     return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)

@@ -36,7 +36,7 @@ from app.proposals.models import (
     ProposalStatusChange,
     Sector,
 )
-from app.proposals.permissions import is_author, is_editor
+from app.proposals.permissions import SUBMITTABLE_STATUSES, is_author, is_editor
 from app.text import fold, render_markdown
 
 PER_PAGE = 20
@@ -45,7 +45,8 @@ SORTS = ("newest", "supported", "discussed", "random")
 #: Statuses a visitor may filter by; drafts are never listed publicly.
 LISTED_STATUSES = tuple(s for s in ProposalStatus if s is not ProposalStatus.DRAFT)
 #: The listing shows these unless a status is asked for.
-DEFAULT_STATUSES = tuple(s for s in LISTED_STATUSES if s is not ProposalStatus.WITHDRAWN)
+DEFAULT_STATUSES = tuple(s for s in LISTED_STATUSES
+                         if s not in {ProposalStatus.WITHDRAWN, ProposalStatus.MERGED})
 WHOLE_CITY = "city"
 # Random order: each id is mixed with the visitor's seed and hashed in SQL (see random_order);
 # every product stays within 64-bit integers on SQLite and PostgreSQL.
@@ -233,14 +234,14 @@ def update_proposal(proposal: Proposal, editor: User, data: ProposalData, *,
     """Save changes to a draft or submitted proposal; a draft may be submitted at once."""
     _apply(proposal, data)
     _replace_links(proposal, data)
-    if submit and proposal.status is ProposalStatus.DRAFT:
+    if submit and proposal.status in SUBMITTABLE_STATUSES:
         change_status(proposal, ProposalStatus.SUBMITTED, editor)
     db.session.commit()
 
 
 def submit_proposal(proposal: Proposal, actor: User) -> None:
-    """Send a draft for review."""
-    if proposal.status is ProposalStatus.DRAFT:
+    """Send a draft, or a proposal a moderator sent back for changes, for review."""
+    if proposal.status in SUBMITTABLE_STATUSES:
         change_status(proposal, ProposalStatus.SUBMITTED, actor)
         db.session.commit()
 
@@ -413,7 +414,9 @@ def _ordered(query: Select, sort: str, seed: int) -> Select:
 
 def listing_query(filters: ListingFilters, seed: int = 0) -> Select:
     """The public listing's query for these filters and this visitor's random seed."""
-    query = select(Proposal).options(joinedload(Proposal.district))
+    # Proposals hidden by moderators (or pending review after reports) leave the listing.
+    query = (select(Proposal).options(joinedload(Proposal.district))
+             .where(Proposal.hidden_state.is_(None)))
     if filters.status is not None:
         query = query.where(Proposal.status == filters.status)
     else:

@@ -15,7 +15,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.permissions import confirmed_required, login_required
+from app.accounts.permissions import block_message, confirmed_required, login_required
 from app.organisations.services import approved_organisations_of
 from app.proposals.models import Proposal
 from app.security import wants_fragment
@@ -61,8 +61,10 @@ def _closed(proposal: Proposal, reason: str, fragment: str):
     return render_template("supports/closed.html", proposal=proposal, reason=reason), 409
 
 
-def _toggle(proposal_id: int, action, done: str):
+def _toggle(proposal_id: int, action, done: str, *, posting: bool = True):
     proposal = services.get_proposal_or_404(proposal_id)
+    if posting and current_user.is_blocked:
+        return _closed(proposal, block_message(current_user), BUTTON)
     try:
         action(proposal, current_user)
     except services.SupportsClosed as closed:
@@ -85,7 +87,8 @@ def support(proposal_id: int):
 @confirmed_required
 def unsupport(proposal_id: int):
     """Withdraw one's support for a proposal."""
-    return _toggle(proposal_id, services.withdraw_support, _("Your support is withdrawn."))
+    return _toggle(proposal_id, services.withdraw_support, _("Your support is withdrawn."),
+                   posting=False)
 
 
 def _panel_page(proposal: Proposal, form: PledgeForm):
@@ -100,6 +103,8 @@ def pledge(proposal_id: int):
     """Pledge to join the proposal's cooperative, as oneself or for an organisation."""
     proposal = services.get_proposal_or_404(proposal_id)
     reason = services.closed_reason(proposal)
+    if reason is None and current_user.is_blocked:
+        reason = block_message(current_user)
     if reason is not None:
         return _closed(proposal, reason, PANEL)
     form = PledgeForm(approved_organisations_of(current_user))

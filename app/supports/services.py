@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.permissions import block_message
 from app.consultations.models import PARTICIPATION_PHASES, Phase
 from app.db_types import utcnow
 from app.extensions import db
@@ -70,6 +71,9 @@ def get_pledge_or_404(proposal: Proposal, pledge_id: int) -> Pledge:
 
 def closed_reason(proposal: Proposal) -> str | None:
     """Why supports and pledges are closed for this proposal today, or None when open."""
+    if proposal.hidden_state is not None:
+        return _("This proposal is hidden by the moderators, so supports and pledges are "
+                 "closed.")
     if proposal.status not in OPEN_STATUSES:
         return _("Supports and pledges are possible only while a proposal is submitted or "
                  "accepted for the vote. This proposal's status: %(status)s.",
@@ -309,7 +313,8 @@ def panel_data(proposal: Proposal, user: User) -> dict[str, Any]:
     qualified_at: datetime | None = proposal.qualified_at
     return {
         "proposal": proposal,
-        "closed": closed_reason(proposal),
+        "closed": closed_reason(proposal) or (block_message(user) if user.is_authenticated
+                                                and user.is_blocked else None),
         "support_count": proposal.support_count,
         "threshold": proposal.consultation.support_threshold,
         "qualified": qualified_at is not None,

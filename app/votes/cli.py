@@ -1,4 +1,5 @@
-"""`flask tally FILE.pb [--rule RULE]`: recount any Pabulib file with Agora's tally engine."""
+"""`flask tally FILE.pb [--rule RULE]`: recount any Pabulib file with Agora's tally engine;
+`flask votes close-due`: close the votes whose results date has come."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from fractions import Fraction
 
 import click
+from flask.cli import AppGroup
 
 from app.votes.tally import RULES, TallyError, read_pabulib, tally
 from app.votes.tally.election import format_number
@@ -40,3 +42,16 @@ def json_outcome(rule: str, selected: list[str], total_cost: Fraction) -> str:
     text = json.dumps({"rule": rule, "selected": selected, "total_cost": marker},
                       ensure_ascii=False)
     return text.replace(json.dumps(marker), format_number(total_cost))
+
+
+votes_cli = AppGroup("votes", help="Votes of consultations.")
+
+
+@votes_cli.command("close-due")
+def close_due_command() -> None:
+    """Close every vote whose results date has come, tally it and keep a draft result."""
+    from app.votes.services import close_due
+
+    closed = close_due()
+    click.echo(f"Closed {len(closed)} vote(s)" + (f": consultations {', '.join(map(str, closed))}"
+                                                  if closed else "."))

@@ -259,6 +259,7 @@ def main() -> None:
         print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
 
     env = {**os.environ, "AGORA_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(48),
+           "PESEL_HMAC_KEY": secrets.token_urlsafe(48),
            "DATABASE_URL": args.database_url, "SESSION_COOKIE_SECURE": "false"}
     agora = serve("wsgi:app", 8101, args.workers, env)
     bare = None

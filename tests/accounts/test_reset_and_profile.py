@@ -52,7 +52,10 @@ def test_reset_for_unknown_email_answers_the_same(client, users, outbox):
         return body[body.index("<main"):body.index("</main>")]
 
     assert main(known) == main(unknown)
-    assert len(outbox.messages) == 1
+    assert len(outbox.messages) == 2
+    [note] = outbox.to("nobody@example.org")  # the address's owner learns of the attempt
+    assert "/account/register" in outbox.body(note)
+    assert "/account/reset/" not in outbox.body(note)  # and gets no reset link
 
 
 def test_expired_reset_link_is_refused(app, client, users, outbox):

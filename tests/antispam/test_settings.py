@@ -13,7 +13,8 @@ from app.moderation.audit import verify_chain
 from app.moderation.models import AuditEntry
 
 VALUES = {"proposals_per_minute": "1", "proposals_per_day": "4",
-          "comments_per_minute": "0", "comments_per_day": "100"}
+          "comments_per_minute": "0", "comments_per_day": "100",
+          "reports_to_hide": "5"}  # the moderation setting on the same page
 
 
 @pytest.fixture(autouse=True)
