@@ -251,6 +251,7 @@ def propose(consultation: Consultation, actor: User, answers: dict[str, dict[str
     """Staff propose the result with the answers; published at once when no second approval
     is required, else it waits for another staff member. A new proposal replaces a waiting one.
     """
+    _lock(consultation)
     refusal = publish_refusal(consultation)
     if refusal:
         raise PublishError(refusal)
@@ -283,6 +284,7 @@ def propose(consultation: Consultation, actor: User, answers: dict[str, dict[str
 
 def approve(consultation: Consultation, publication_id: int, actor: User) -> Publication:
     """A second staff member approves a waiting publication: it is published."""
+    _lock(consultation)
     publication = db.session.scalar(
         select(Publication).where(Publication.id == publication_id,
                                   Publication.consultation_id == consultation.id)
@@ -300,6 +302,7 @@ def approve(consultation: Consultation, publication_id: int, actor: User) -> Pub
 
 def discard(consultation: Consultation, publication_id: int, actor: User) -> None:
     """Withdraw a waiting publication (any staff member, for example to fix an answer)."""
+    _lock(consultation)
     publication = db.session.get(Publication, publication_id)
     if (publication is None or publication.consultation_id != consultation.id
             or publication.is_published):
@@ -308,6 +311,15 @@ def discard(consultation: Consultation, publication_id: int, actor: User) -> Non
            details={"publication_id": publication.id, "replaced": False})
     db.session.delete(publication)
     db.session.commit()
+
+
+def _lock(consultation: Consultation) -> None:
+    """Hold the consultation's row until the commit: two staff members proposing, approving or
+    withdrawing at the same moment are served one after the other, and the second sees what the
+    first did (a clear message, never a clash of publication numbers)."""
+    db.session.execute(select(Consultation.id).where(Consultation.id == consultation.id)
+                       .with_for_update())
+    db.session.expire_all()
 
 
 def _publish(consultation: Consultation, publication: Publication, approver: User) -> None:
