@@ -116,6 +116,29 @@ def create(proposal_id: int):
                            parent=parent, error=message), status, headers
 
 
+@bp.route("/comments/<int:comment_id>/reply")
+@confirmed_required
+def reply(comment_id: int):
+    """The form to reply to a comment, asked for when wanted: a page of its own, or (htmx) the
+    form alone, put in place under the comment."""
+    comment, proposal = _get_comment_or_404(comment_id)
+    if not permissions.can_reply_to(comment):
+        abort(404 if comment.deleted_at is not None else 403)
+    refusal = permissions.posting_refusal(current_user, proposal, clock.today())
+    if refusal is not None:
+        message = services.refusal_text(refusal, current_user, proposal)
+        if wants_fragment():
+            return render_template("discussion/_reply_refused.html", message=message)
+        flash(message, "error")
+        return redirect(proposal_url(proposal.id, comment.id), code=303)
+    form = CommentForm(formdata=None, parent_id=str(comment.id))
+    if wants_fragment():
+        return render_template("discussion/_reply_form.html", comment=comment, form=form,
+                               error=None, sort=_sort(), focus=True)
+    return render_template("discussion/new.html", proposal=proposal, form=form, parent=comment,
+                           error=None)
+
+
 @bp.route("/comments/<int:comment_id>/upvote", methods=["POST"])
 @confirmed_required
 def upvote(comment_id: int):

@@ -369,8 +369,9 @@ def test_propose_support_discuss_and_hear_of_a_reply(page: Page, browser, live_s
         page.reload()
         expect(page.locator(f"#comment-{comment.id}")).to_contain_text(COMMENT)
         _mark_loaded(page)
-        reply_form = page.locator(f"#comment-{comment.id} > article details.reply")
-        reply_form.get_by_text("Reply to Bartek Sąsiad", exact=True).click()
+        page.locator(f"#reply-slot-{comment.id}").get_by_role(
+            "link", name="Reply to Bartek Sąsiad", exact=True).click()
+        reply_form = page.get_by_role("form", name="Reply to Bartek Sąsiad")
         page.locator(f"#reply-{comment.id}-body").fill(REPLY)
         page.locator(f"#reply-{comment.id}-stance-neutral").check()
         reply_form.get_by_role("button", name="Post reply").click()

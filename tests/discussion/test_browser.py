@@ -86,9 +86,11 @@ def test_discussion_with_htmx_is_accessible(in_browser, users, proposal, propose
         expect(page.locator("#discussion")).to_contain_text("Komentarz przez htmx.")
         assert page.evaluate("() => window.notReloaded") is True
 
-        # a reply in the disclosure under the first comment
-        reply = page.locator(f"#comment-{first} > article details.reply")
-        reply.locator("summary").click()
+        # a reply: the form comes in place under the first comment, the cursor in it
+        reply = page.locator(f"#reply-slot-{first}")
+        reply.get_by_role("link", name=re.compile("^Reply")).click()
+        expect(page.locator(f"#reply-{first}-body")).to_be_focused()
+        assert page.evaluate("() => window.notReloaded") is True
         page.locator(f"#reply-{first}-body").fill("Odpowiedź przez htmx.")
         page.locator(f"#reply-{first}-stance-neutral").check()
         assert_accessible(page)
@@ -144,11 +146,11 @@ def test_discussion_without_javascript(in_browser, users, proposal, proposer) ->
         expect(page.locator(".flash-success")).to_be_visible()
         expect(page.locator("#discussion")).to_contain_text("Bez JavaScriptu.")
 
-        reply = page.locator(f"#comment-{first} > article details.reply")
-        reply.locator("summary").click()
-        page.locator(f"#reply-{first}-body").fill("x")
-        page.locator(f"#reply-{first}-stance-for").check()
-        reply.locator("button[type=submit]").click()
+        page.locator(f"#reply-slot-{first}").get_by_role("link").click()  # a page of its own
+        expect(page.get_by_role("heading", level=1)).to_have_text("Odpowiedz na komentarz")
+        page.locator("#comment-body").fill("x")
+        page.locator("#comment-stance-for").check()
+        page.locator("main form button[type=submit]").click()
         expect(page.locator("#comment-body-error")).to_be_visible()  # the page with the form
         expect(page.locator("#comment-body")).to_have_value("x")
         page.locator("#comment-body").fill("Odpowiedź bez skryptów.")

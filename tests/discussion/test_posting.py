@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.accounts.models import Role
+from app.db_types import utcnow
 from app.discussion.models import MAX_DEPTH, Comment, Stance
 from app.extensions import db
 from app.notifications.models import Follow
@@ -111,8 +112,9 @@ def test_replies_stop_at_the_maximum_depth(client, auth, proposal, proposer, pos
     auth.login_as()
     page = client.get(f"/proposals/{proposal.id}/comments").get_data(as_text=True)
     for comment in chain[:-1]:
-        assert f'name="parent_id" value="{comment.id}"' in page
-    assert f'name="parent_id" value="{chain[-1].id}"' not in page  # no reply form that deep
+        assert f'href="/comments/{comment.id}/reply' in page
+    assert f'href="/comments/{chain[-1].id}/reply' not in page  # no reply offered that deep
+    assert client.get(f"/comments/{chain[-1].id}/reply").status_code == 403
 
     response = post_comment(proposal, body="Za głęboko.", parent=chain[-1])
     assert response.status_code == 200
@@ -235,20 +237,62 @@ def test_htmx_reply_with_errors_reopens_that_reply_form(client, auth, proposal, 
     response = post_comment(proposal, body="?", stance="for", parent=top, htmx=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert '<details class="reply" open>' in page
+    slot = page[page.index(f'id="reply-slot-{top.id}"'):]
+    assert slot.index("<form") < slot.index("</div>")  # the form is in place, not a link
     assert f'id="reply-{top.id}-body-error"' in page
+    assert ">?</textarea>" in page
     assert 'id="comment-new-body-error"' not in page
     assert len(_comments()) == 1
 
 
-def test_reply_form_is_a_disclosure_that_works_without_javascript(client, auth, proposal,
-                                                                  proposer):
+def test_the_reply_form_comes_when_asked_for(client, auth, proposal, proposer):
+    """Each comment offers a link, not a form: a page of its own without JavaScript, the form
+    alone in place with htmx."""
     top = make_comment(proposal, proposer)
     auth.login_as()
     page = client.get(f"/proposals/{proposal.id}/comments").get_data(as_text=True)
-    assert '<details class="reply">' in page and "<summary>Reply" in page
-    assert f'action="/proposals/{proposal.id}/comments"' in page
-    assert f'id="reply-{top.id}-body"' in page and f'for="reply-{top.id}-body"' in page
+    assert f'id="reply-{top.id}-body"' not in page
+    assert f'href="/comments/{top.id}/reply?comments=oldest"' in page
+    assert f'hx-target="#reply-slot-{top.id}"' in page
+
+    response = client.get(f"/comments/{top.id}/reply")
+    assert response.status_code == 200
+    own_page = response.get_data(as_text=True)
+    assert "<h1>Reply to a comment</h1>" in own_page and "<html" in own_page
+    assert f'name="parent_id" value="{top.id}"' in own_page
+    assert f'action="/proposals/{proposal.id}/comments"' in own_page
+
+    fragment = client.get(f"/comments/{top.id}/reply?comments=best",
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and fragment.lstrip().startswith("<form")
+    assert f'id="reply-{top.id}-body"' in fragment and f'for="reply-{top.id}-body"' in fragment
+    assert " autofocus " in fragment
+    assert f'name="parent_id" value="{top.id}"' in fragment
+    assert 'name="comments" value="best"' in fragment
+    assert 'name="website"' in fragment  # the anti-spam fields come with it
+
+
+def test_the_reply_form_says_why_when_replying_is_not_possible(client, auth, proposal, proposer):
+    top = make_comment(proposal, proposer)
+    auth.login_as()
+    proposal.discussion_locked_at = utcnow()
+    proposal.discussion_lock_reason = "Przerwa na ochłonięcie."
+    db.session.commit()
+    response = client.get(f"/comments/{top.id}/reply")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/proposals/{proposal.id}#comment-{top.id}")
+    fragment = client.get(f"/comments/{top.id}/reply",
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "A moderator locked this discussion: Przerwa na ochłonięcie." in fragment
+    assert "<form" not in fragment
+
+
+def test_the_reply_form_needs_a_signed_in_resident(client, proposal, proposer):
+    top = make_comment(proposal, proposer)
+    response = client.get(f"/comments/{top.id}/reply")
+    assert response.status_code in (302, 303)
+    assert "/account/login" in response.headers["Location"]
+    assert client.get("/comments/999999/reply").status_code in (302, 303)
 
 
 def test_comment_counts_stay_right(auth, proposal, post_comment, users):
