@@ -232,7 +232,10 @@ _DOCUMENT: dict[str, Any] = {
         "/consultations/{consultation_id}/ballots.pb": _get(
             "The anonymised ballots of one pool as a Pabulib .pb file",
             {"200": {"description": "The file as published (its SHA-256 is in the results and "
-                                    "in the X-Content-SHA256 header).",
+                                    "in the X-Content-SHA256 header). An approval vote has one "
+                                    "file (pool `city`) with each option at cost 1 and the "
+                                    "number of winners as the budget; a yes/no vote has none "
+                                    "(404): its ballots are in the CSV.",
                      "content": {"text/plain": {"schema": {"type": "string"}}}},
              **ERRORS},
             [{"$ref": "#/components/parameters/consultation_id"},

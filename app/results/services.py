@@ -392,6 +392,10 @@ def build_files(consultation: Consultation, publication: Publication
             name = "ballots-city.pb" if district_id is None else f"ballots-district-{pool}.pb"
             files.append((name, pool, "text/plain; charset=utf-8",
                           engine.format_pabulib(election).encode()))
+    elif settings is not None and settings.method is VotingMethod.APPROVAL:
+        election = approval_pabulib(consultation, settings, ballots, publication.snapshot)
+        files.append(("ballots.pb", "city", "text/plain; charset=utf-8",
+                      engine.format_pabulib(election).encode()))
     files.append(("ballots.csv", "", "text/csv; charset=utf-8",
                   ballots_csv(consultation, settings, ballots).encode()))
     return files
@@ -402,6 +406,53 @@ def _ballots(consultation_id: int) -> list:
     return [tuple(row) for row in db.session.execute(
         select(Ballot.district_id, Ballot.channel, Ballot.choices)
         .where(Ballot.consultation_id == consultation_id).order_by(Ballot.id))]
+
+
+def _file_meta(consultation: Consultation, district: str = "") -> dict[str, str]:
+    """The META rows that say which election a published .pb file holds."""
+    year = str((consultation.voting_from or date.today()).year)
+    meta = {"description": consultation.title, "country": "Poland",
+            "unit": get_setting("city_name", "") or consultation.title, "instance": year,
+            "subunit": district, "district": district}
+    return {key: value for key, value in meta.items() if value != ""}
+
+
+def approval_pabulib(consultation: Consultation, settings, ballots,
+                     snapshot: Mapping[str, Any]) -> engine.Election:
+    """An approval vote ("choose up to k") as a Pabulib file any PB counter can recount.
+
+    Pabulib describes budgets, so each option is given a cost of 1 and the budget is the
+    number of winners k: counting greedily by votes then funds exactly the k options with most
+    votes, ties to the lower id in natural order, never one nobody chose, which is how Agora
+    counts an approval vote. META `comment` says so, and the proposals' own estimated costs
+    are not in the file. Voter ids are the ballots' numbers in the order of their random ids.
+    """
+    options = sorted(votes.ballot_options(consultation, settings),
+                     key=lambda option: option.proposal_id)
+    winners = settings.approval_max or len(options)
+    voted = []
+    for number, (_d, _c, choices) in enumerate(ballots, start=1):
+        picked = tuple(str(pid) for pid in choices.get("proposals", []))
+        if picked:
+            voted.append(engine.Vote(str(number), picked))
+    counts = {str(option.proposal_id): 0 for option in options}
+    for vote in voted:
+        for pid in vote.projects:
+            counts[pid] += 1
+    selected = {int(pid) for pid in snapshot.get("selected", [])}
+    meta = {**_file_meta(consultation), "num_projects": str(len(options)),
+            "num_votes": str(len(voted)), "budget": str(winners), "vote_type": "approval",
+            "rule": "greedy", "max_length": str(winners),
+            "comment": (f"Approval vote: each voter chose up to {winners} options and the "
+                        f"{winners} with most votes win. Each option is given cost 1 and the "
+                        f"budget is {winners}, so a greedy count by votes gives the winners.")}
+    projects = {
+        str(option.proposal_id): engine.Project(str(option.proposal_id), Fraction(1), {
+            "name": option.title, "votes": str(counts[str(option.proposal_id)]),
+            "selected": "1" if option.proposal_id in selected else "0"})
+        for option in options}
+    return engine.Election(meta, projects, voted,
+                           project_columns=("name", "votes", "selected"))
 
 
 def pabulib_elections(consultation: Consultation, settings, ballots,
@@ -415,17 +466,11 @@ def pabulib_elections(consultation: Consultation, settings, ballots,
     selected = set(snapshot.get("selected", []))
     pools = {pool.get("district_id"): pool for pool in snapshot.get("details", {})
              .get("pools", [])}
-    year = str((consultation.voting_from or date.today()).year)
     out = []
     for district_id, election in votes.budget_elections(consultation, settings, ballots):
         counts = engine.vote_counts(election)
-        meta = {"description": consultation.title, "country": "Poland",
-                "unit": get_setting("city_name", "") or consultation.title,
-                "instance": year,
-                "subunit": names.get(district_id, "") if district_id else "",
-                "district": names.get(district_id, "") if district_id else "",
+        meta = {**_file_meta(consultation, names.get(district_id, "") if district_id else ""),
                 **election.meta}
-        meta = {key: value for key, value in meta.items() if value != ""}
         in_pool = pools.get(district_id, {})
         chosen = set(in_pool.get("selected", selected))
         projects = {

@@ -9,15 +9,18 @@ from fractions import Fraction
 
 import pytest
 
+from app.accounts.models import Role
+from app.consultations.models import Consultation
 from app.extensions import db
 from app.results import services
 from app.votes import services as votes
 from app.votes import tally as engine
-from app.votes.models import Ballot, VoterRoll
+from app.votes.models import Ballot, VoterRoll, VotingMethod
 from app.votes.tally.election import natural_key
 from app.votes.tally.explain import explain
-from tests.results.helpers import closed_vote, publish
+from tests.results.helpers import Closed, closed_vote, publish
 from tests.results.recounting import with_pabutools, with_script
+from tests.votes.helpers import make_vote, verified_voter
 
 pytestmark = pytest.mark.usefixtures("in_english")
 
@@ -119,3 +122,62 @@ def test_the_explanation_funds_what_the_engine_funds(published):
         plain = explain(election, engine.tally(election, "equalshares").selected)
         assert plain.per_voter_budget == election.budget / len(election.votes)
         assert all(isinstance(p.price, Fraction) for p in plain.payments)
+
+
+def _closed_and_published(vote) -> Closed:
+    staff, other = verified_voter(role=Role.STAFF), verified_voter(role=Role.STAFF)
+    votes.close_voting(db.session.get(Consultation, vote.id), staff)
+    closed = Closed(vote, [], staff, other)
+    publish(closed)
+    return closed
+
+
+def test_an_approval_vote_is_published_as_a_pb_file_that_recounts(client):
+    """Choose up to 2: options cost 1 in the file and the budget is 2, so a greedy count by
+    votes (scripts/recount.py, pabutools) finds the same two winners, ties to the lower id."""
+    vote = make_vote(method=VotingMethod.APPROVAL, approval_max=2)
+    c, north = vote.city, vote.in_north
+    for picks in ([c[2], north[0]], [c[2]], [north[0], c[0]], [c[0]]):
+        votes.cast_ballot(db.session.get(Consultation, vote.id), verified_voter(),
+                          votes.Choices([p.id for p in picks]))
+    closed = _closed_and_published(vote)
+    data = client.get(f"/api/v1/consultations/{vote.id}/results").get_json()
+    # Three options have two votes each: the two lowest ids win, the tie is on record.
+    expected = sorted([c[0].id, c[2].id, north[0].id])[:2]
+    assert sorted(data["selected"]) == expected
+    assert {f["name"] for f in data["files"]} == {"ballots.pb", "ballots.csv"}
+
+    response = client.get(f"/api/v1/consultations/{vote.id}/ballots.pb")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "vote_type;approval" in text and "budget;2" in text and "rule;greedy" in text
+    assert "Each option is given cost 1" in text
+    assert with_script(text) == [str(pid) for pid in expected]
+    assert with_pabutools(text, "greedy") == [str(pid) for pid in expected]
+    election = engine.parse_pabulib(text)
+    assert len(election.votes) == 4
+    assert all(project.cost == 1 for project in election.projects.values())
+    assert {pid for pid, p in election.projects.items() if p.fields["selected"] == "1"} == {
+        str(pid) for pid in expected}
+    page = client.get(f"/consultations/{closed.vote.id}/results").get_data(as_text=True)
+    assert "Recount the .pb files" in page
+
+
+def test_a_yes_no_vote_is_published_as_csv(client):
+    vote = make_vote(method=VotingMethod.YES_NO, questions=("Most?",))
+    [question] = vote.questions
+    for answer in ("yes", "yes", "no"):
+        votes.cast_ballot(db.session.get(Consultation, vote.id), verified_voter(),
+                          votes.Choices(answers={question.id: answer}))
+    _closed_and_published(vote)
+    data = client.get(f"/api/v1/consultations/{vote.id}/results").get_json()
+    assert [f["name"] for f in data["files"]] == ["ballots.csv"]
+    assert client.get(f"/api/v1/consultations/{vote.id}/ballots.pb").status_code == 404
+    csv_text = client.get(f"/consultations/{vote.id}/results/files/ballots.csv").get_data(
+        as_text=True)
+    rows = csv_text.strip().splitlines()
+    assert rows[0] == f"ballot,district_id,question_{question.id}"
+    assert sorted(row.rsplit(",", 1)[1] for row in rows[1:]) == ["no", "yes", "yes"]
+    page = client.get(f"/consultations/{vote.id}/results").get_data(as_text=True)
+    assert "count the answers in any spreadsheet" in page
+    assert "Recount the .pb files" not in page

@@ -121,11 +121,17 @@ def count_approvals(options: Sequence[str], ballots: Iterable[Iterable[str]],
 
 def approval_winners(options: Sequence[str], ballots: Iterable[Iterable[str]], k: int,
                      max_choices: int | None = None) -> ApprovalResult:
-    """The k options with most approvals (ties by id, flagged when they cross the cut)."""
+    """The k options with most approvals (ties by id, flagged when they cross the cut).
+
+    An option nobody approved never wins, so there are fewer than k winners when fewer than k
+    options were approved (as a participatory-budget count never funds a project without
+    votes: the published .pb file of an approval vote recounts to the same winners).
+    """
     ballots = list(ballots)
     counts = count_approvals(options, ballots, max_choices)
     ranking = sorted(options, key=lambda option: (-counts[option], natural_key(option)))
-    winners = ranking[:k]
-    tie = 0 < k < len(ranking) and counts[ranking[k - 1]] == counts[ranking[k]]
+    winners = [option for option in ranking[:k] if counts[option]]
+    tie = (0 < k < len(ranking) and counts[ranking[k]] > 0
+           and counts[ranking[k - 1]] == counts[ranking[k]])
     return ApprovalResult(tuple((option, counts[option]) for option in ranking),
                           tuple(winners), tie, len(ballots))

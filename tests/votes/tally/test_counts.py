@@ -53,6 +53,15 @@ def test_approval_winners_are_the_top_k_with_ties_by_id_and_flagged():
     assert result.ballots == 4
 
 
+def test_an_option_nobody_approved_never_wins():
+    ballots = [["a"], ["a", "b"]]
+    result = approval_winners(["a", "b", "c", "d"], ballots, k=3)
+    assert result.winners == ("a", "b")
+    assert result.ranking[-2:] == (("c", 0), ("d", 0))
+    assert not result.tie_at_cut  # c and d are level at nothing, not at the cut
+    assert approval_winners(["a", "b"], [], k=1).winners == ()
+
+
 def test_approvals_refuse_bad_ballots():
     assert count_approvals(["a", "b"], [["a"], []]) == {"a": 1, "b": 0}
     with pytest.raises(TallyError, match="at most 1"):
