@@ -121,7 +121,9 @@ def seed(database_url: str, proposals: int, comments: int, supports: int) -> Non
                          "author_id": rng.randint(1, users_count), "depth": 0,
                          "stance": rng.choice(["for", "against", "neutral"]),
                          "body": " ".join(rng.choices(words, k=25)), "upvote_count": 0,
-                         "created_at": now - timedelta(seconds=number)})
+                         # Over the last 30 days, as a real discussion: crowded into one
+                         # day they would put residents over the daily comment limit.
+                         "created_at": now - timedelta(seconds=26 * number)})
             if len(rows) == 5000:
                 db.session.execute(insert(Comment), rows)
                 rows = []
