@@ -27,13 +27,15 @@ class Closed:
 
 
 def closed_vote(tally_rule: str = "equalshares/add1") -> Closed:
-    """A city-wide budget of 700,000 where Equal Shares and greedy by votes differ.
+    """A city-wide budget of 700 where Equal Shares and greedy by votes differ.
 
-    Four voters choose the 400,000 and the 300,000 projects, two the 200,000 one: greedy
-    funds 400,000 + 300,000; Equal Shares gives the two a fair part and funds 300,000 +
-    200,000. One more voter in the north district pool.
+    Four voters choose the 400 and the 300 projects, two the 200 one: greedy funds 400 + 300;
+    Equal Shares gives the two a fair part and funds 300 + 200. One more voter in the north
+    district pool. (Small sums: Equal Shares with completion raises each voter's share one
+    unit at a time, so a budget of 700,000 would take it tens of thousands of rounds.)
     """
-    vote = make_vote(tally_rule=tally_rule, city_budget=700_000, pools={"north": 100_000})
+    vote = make_vote(tally_rule=tally_rule, city_costs=(400, 300, 200), north_costs=(60, 50),
+                     south_costs=(70,), city_budget=700, pools={"north": 100})
     c = vote.city
     receipts = []
     picks = [[c[0], c[1]]] * 4 + [[c[2]]] * 2 + [[c[2], vote.in_north[0]]]

@@ -49,7 +49,7 @@ def test_the_published_pb_files_recount_to_the_published_result(client, publishe
             response.get_data()).hexdigest()
         everything += pool["selected"]
     assert sorted(everything) == sorted(data["selected"])
-    # The city pool is where Equal Shares and greedy differ: 300,000 + 200,000, not 400,000.
+    # The city pool is where Equal Shares and greedy differ: 300 + 200, not 400 + 300.
     city = published.vote.city
     assert sorted(data["pools"][0]["selected"]) == sorted([city[1].id, city[2].id])
     hashes = {f["name"]: f["sha256"] for f in data["files"]}
