@@ -15,8 +15,10 @@ run: install assets translations  ## serve the demo city on http://127.0.0.1:500
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	AGORA_ENV=$${AGORA_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port 5000
 
+PYTEST_WORKERS ?= auto
+
 test: install assets translations lint supply-chain  ## the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
-	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench-pages: install translations  ## seed PostgreSQL, serve with gunicorn, compare with a bare Flask page
 	$(BIN)/python benchmarks/pages/run.py $(BENCH_ARGS)

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from app import create_app
 from app.accounts.models import Role, User
@@ -41,6 +41,25 @@ def development_database_untouched():
     assert before == after, "a test wrote to instance/agora.db"
 
 
+def _worker_database(url: str) -> str:
+    """The PostgreSQL database of this test worker: the given one for the first (or only)
+    worker, a sibling named after the worker for the others (created when missing), so that
+    workers running side by side (pytest -n) never share tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if worker == "gw0":
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 def _reset_postgresql(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -55,7 +74,7 @@ def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'agora.db'}"
     else:
-        url = driver_url(os.environ["TEST_DATABASE_URL"])
+        url = _worker_database(driver_url(os.environ["TEST_DATABASE_URL"]))
         _reset_postgresql(url)
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
