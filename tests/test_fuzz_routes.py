@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from flask_wtf import FlaskForm
@@ -21,8 +20,9 @@ from sqlalchemy import func, select
 from app.accounts.models import Role
 from app.extensions import db
 from tests.access import build_url, routes, url_values
+from tests.shared_data import shared_data
 
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "data" / "naughty-strings" / "blns.json"
+BLNS = shared_data("naughty-strings") / "blns.json"
 HOSTILE = [
     "", " ", "\x00", "\u202e", "0", "-1", "1e309", "NaN", "99999999999999999999999",
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "' OR 1=1 --",

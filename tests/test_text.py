@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from app.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, fold, render_markdown, sanitize_html
+from tests.shared_data import shared_data
 
-NAUGHTY = Path(__file__).resolve().parents[2] / "shared" / "data" / "naughty-strings"
+NAUGHTY = shared_data("naughty-strings")
 
 PAYLOADS = [
     "<script>alert(1)</script>",

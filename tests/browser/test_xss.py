@@ -9,7 +9,6 @@ checked for event-handler attributes, script elements and javascript: links.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -25,10 +24,11 @@ from tests.factories import (
     make_indicator,
     make_proposal,
 )
+from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.browser
 
-BLNS = Path(__file__).resolve().parents[3] / "shared" / "data" / "naughty-strings" / "blns.json"
+BLNS = shared_data("naughty-strings") / "blns.json"
 BASE_PAYLOADS = [
     "<script>alert(1)</script>",
     '<img src=x onerror="alert(1)">',

@@ -9,19 +9,16 @@ from pathlib import Path
 
 from app.votes.tally import Election, Project, Vote
 from app.votes.tally.election import natural_key
+from tests.shared_data import shared_data
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _pabulib_folder() -> Path:
-    """`shared/data/pabulib` beside the checkout or beside a folder above it (a worktree), or
-    the folder named by PABULIB_DIR."""
+    """`shared/data/pabulib` (tests/shared_data.py), or the folder named by PABULIB_DIR."""
     if os.environ.get("PABULIB_DIR"):
         return Path(os.environ["PABULIB_DIR"])
-    for base in ROOT.parents:
-        if (base / "shared" / "data" / "pabulib").is_dir():
-            return base / "shared" / "data" / "pabulib"
-    return ROOT.parent / "shared" / "data" / "pabulib"
+    return shared_data("pabulib")
 
 
 PABULIB = _pabulib_folder()
