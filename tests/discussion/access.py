@@ -12,6 +12,7 @@ from tests.access import everyone, signed_in
 TABLE = {
     ("discussion.index", "GET"): everyone(200),
     ("discussion.create", "POST"): signed_in(200, unconfirmed=302),
+    ("discussion.reply", "GET"): signed_in(200, unconfirmed=302),
     ("discussion.upvote", "POST"): signed_in(303, unconfirmed=302),
     ("discussion.edit", "GET"): signed_in(403, unconfirmed=302),
     ("discussion.edit", "POST"): signed_in(403, unconfirmed=302),
