@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, str_enum, utcnow
@@ -92,6 +92,13 @@ class Proposal(db.Model):
     """A cooperative project put forward in a consultation."""
 
     __tablename__ = "proposals"
+    __table_args__ = (
+        # The listing's count (shown proposals by status) reads this small index alone,
+        # never the table with its long texts.
+        Index("ix_proposals_listed_status", "status",
+              postgresql_where=text("hidden_state IS NULL"),
+              sqlite_where=text("hidden_state IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(

@@ -412,39 +412,49 @@ def _ordered(query: Select, sort: str, seed: int) -> Select:
     return query.order_by(Proposal.created_at.desc(), Proposal.id.desc())
 
 
-def listing_query(filters: ListingFilters, seed: int = 0) -> Select:
-    """The public listing's query for these filters and this visitor's random seed."""
+def listing_conditions(filters: ListingFilters) -> list:
+    """The WHERE conditions of the public listing for these filters."""
     # Proposals hidden by moderators (or pending review after reports) leave the listing.
-    query = (select(Proposal).options(joinedload(Proposal.district))
-             .where(Proposal.hidden_state.is_(None)))
+    conditions = [Proposal.hidden_state.is_(None)]
     if filters.status is not None:
-        query = query.where(Proposal.status == filters.status)
+        conditions.append(Proposal.status == filters.status)
     else:
-        query = query.where(Proposal.status.in_(DEFAULT_STATUSES))
+        conditions.append(Proposal.status.in_(DEFAULT_STATUSES))
     if filters.consultation_id:
-        query = query.where(Proposal.consultation_id == filters.consultation_id)
+        conditions.append(Proposal.consultation_id == filters.consultation_id)
     if filters.sector is not None:
-        query = query.where(Proposal.sector == filters.sector)
+        conditions.append(Proposal.sector == filters.sector)
     if filters.district == WHOLE_CITY:
-        query = query.where(Proposal.district_id.is_(None))
+        conditions.append(Proposal.district_id.is_(None))
     elif filters.district:
-        query = query.where(Proposal.district_id == int(filters.district))
+        conditions.append(Proposal.district_id == int(filters.district))
     if filters.goal_id:
         serving = (select(ProposalGoal.proposal_id)
                    .join(StrategyGoal, StrategyGoal.id == ProposalGoal.goal_id)
                    .where(or_(StrategyGoal.id == filters.goal_id,
                               StrategyGoal.parent_id == filters.goal_id)))
-        query = query.where(Proposal.id.in_(serving))
+        conditions.append(Proposal.id.in_(serving))
     words = search_words(filters.q)
     if words:
-        query = query.where(search_clause(words))
+        conditions.append(search_clause(words))
+    return conditions
+
+
+def listing_query(filters: ListingFilters, seed: int = 0) -> Select:
+    """The public listing's query for these filters and this visitor's random seed."""
+    query = (select(Proposal).options(joinedload(Proposal.district))
+             .where(*listing_conditions(filters)))
     return _ordered(query, filters.sort, seed)
 
 
 def proposals_page(filters: ListingFilters, page: int, seed: int = 0):
-    """One page of the public listing."""
-    return db.paginate(listing_query(filters, seed), page=page, per_page=PER_PAGE,
-                       error_out=False)
+    """One page of the public listing. The total is counted on the conditions alone (no join,
+    no columns), which an index answers without reading the proposals' texts."""
+    pagination = db.paginate(listing_query(filters, seed), page=page, per_page=PER_PAGE,
+                             error_out=False, count=False)
+    pagination.total = db.session.scalar(
+        select(func.count(Proposal.id)).where(*listing_conditions(filters)))
+    return pagination
 
 
 def my_proposals_page(user: User, page: int):

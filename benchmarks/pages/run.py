@@ -36,6 +36,20 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+def create_database(url: str) -> None:
+    """Create the benchmark's database when it does not exist yet (through the server's
+    `postgres` maintenance database)."""
+    from sqlalchemy import create_engine, make_url, text
+
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                           {"name": target.database}):
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+
+
 def seed(database_url: str, proposals: int, comments: int, supports: int) -> None:
     """Rebuild the schema and bulk-insert the data set."""
     from flask_migrate import upgrade
@@ -53,6 +67,7 @@ def seed(database_url: str, proposals: int, comments: int, supports: int) -> Non
     from config import database_url as driver_url
 
     url = driver_url(database_url)
+    create_database(url)
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
