@@ -53,3 +53,40 @@ def all_at_once(work: Callable[[threading.Barrier], object],
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads)
     return results, errors
+
+
+def signed_in(parallel_app: Flask, email: str) -> tuple[str, str]:
+    """A session cookie of `parallel_app` signed in as `email`, and its CSRF token."""
+    from tests.conftest import PASSWORD, AgoraClient
+
+    parallel_app.test_client_class = AgoraClient
+    client = parallel_app.test_client()
+    response = client.post("/account/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 303, response.status_code
+    token = client.csrf_token()
+    return client.get_cookie(parallel_app.config["SESSION_COOKIE_NAME"]).value, token
+
+
+def post_all_at_once(parallel_app: Flask,
+                     posts: list[tuple[tuple[str, str], str, dict]]) -> list[tuple[int, str]]:
+    """Each (session from `signed_in`, url, form data) POSTed in its own thread, all released
+    at one moment; the status and text of every answer, in the order of `posts`."""
+    name = parallel_app.config["SESSION_COOKIE_NAME"]
+    turn = iter(range(len(posts)))
+    lock = threading.Lock()
+    answers: list = [None] * len(posts)
+
+    def post(barrier: threading.Barrier) -> None:
+        with lock:
+            number = next(turn)
+        (cookie, token), url, data = posts[number]
+        client = parallel_app.test_client()
+        client.set_cookie(name, cookie)
+        barrier.wait()
+        response = client.post(url, data={**data, "csrf_token": token})
+        answers[number] = (response.status_code, response.get_data(as_text=True))
+
+    _results, errors = all_at_once(post, attempts=len(posts))
+    assert errors == []
+    return answers
+

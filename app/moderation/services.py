@@ -755,6 +755,15 @@ def _insert_from(model: type[db.Model], columns: list[str], select_rows) -> None
                        .on_conflict_do_nothing())
 
 
+def _check_merge(duplicate: Proposal, into: Proposal) -> None:
+    refusal = merge_refusal(duplicate)
+    if refusal is None and (into.id == duplicate.id or into.status in UNMERGEABLE
+                            or into.consultation_id != duplicate.consultation_id):
+        refusal = str(_l("Choose another proposal of the same consultation to merge into."))
+    if refusal:
+        raise ModerationError(refusal)
+
+
 def merge_proposals(duplicate: Proposal, into: Proposal, moderator: User,
                     reason: str = "") -> MergeResult:
     """Merge `duplicate` into `into`: its supports, pledges and followers move over (a person
@@ -764,16 +773,15 @@ def merge_proposals(duplicate: Proposal, into: Proposal, moderator: User,
     from app.proposals.services import change_status
     from app.supports.models import Pledge, Support
 
-    refusal = merge_refusal(duplicate)
-    if refusal is None and (into.id == duplicate.id or into.status in UNMERGEABLE
-                            or into.consultation_id != duplicate.consultation_id):
-        refusal = str(_l("Choose another proposal of the same consultation to merge into."))
-    if refusal:
-        raise ModerationError(refusal)
-    # Lock both rows, the target first: supports counted meanwhile wait for the merge.
-    for proposal_id in (into.id, duplicate.id):
-        db.session.execute(select(Proposal.id).where(Proposal.id == proposal_id)
-                           .with_for_update())
+    _check_merge(duplicate, into)
+    # Lock both rows, always in the order of their ids (two moderators merging A into B and
+    # B into A at once then wait for each other instead of deadlocking), and check again on
+    # what is committed now: supports counted meanwhile wait, and a second moderator merging
+    # the same pair is told it is done, not let through twice.
+    db.session.scalars(select(Proposal).where(Proposal.id.in_({into.id, duplicate.id}))
+                       .order_by(Proposal.id).with_for_update()
+                       .execution_options(populate_existing=True)).all()
+    _check_merge(duplicate, into)
     source = Support.__table__.alias("source")
     moved_supports = db.session.scalar(
         select(func.count()).select_from(source).where(

@@ -5,8 +5,6 @@ Only on PostgreSQL, where requests really run in parallel; SQLite serialises wri
 
 from __future__ import annotations
 
-import threading
-
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -15,43 +13,17 @@ from app.extensions import db
 from app.moderation.audit import verify_chain
 from app.results import services
 from app.results.models import SECOND_APPROVAL_SETTING, Publication
-from tests.concurrency_fixtures import all_at_once
-from tests.conftest import PASSWORD, AgoraClient
+from tests.concurrency_fixtures import post_all_at_once, signed_in
 from tests.results.helpers import closed_vote
 from tests.results.test_publishing import _answers_form
 
 STAFF = 8
 
 
-def _signed_in(parallel_app: Flask, email: str) -> tuple[str, str]:
-    """A session cookie and its CSRF token for `email`."""
-    parallel_app.test_client_class = AgoraClient
-    client = parallel_app.test_client()
-    response = client.post("/account/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 303
-    token = client.csrf_token()
-    return client.get_cookie(parallel_app.config["SESSION_COOKIE_NAME"]).value, token
-
-
 def _race(parallel_app: Flask, sessions: list[tuple[str, str]], url: str,
           data: dict) -> list[tuple[int, str]]:
     """Each session POSTs `data` to `url`, all released at one moment."""
-    name = parallel_app.config["SESSION_COOKIE_NAME"]
-    turn = iter(range(len(sessions)))
-    lock = threading.Lock()
-
-    def post(barrier: threading.Barrier) -> tuple[int, str]:
-        with lock:
-            cookie, token = sessions[next(turn)]
-        client = parallel_app.test_client()
-        client.set_cookie(name, cookie)
-        barrier.wait()
-        response = client.post(url, data={**data, "csrf_token": token})
-        return response.status_code, response.get_data(as_text=True)
-
-    results, errors = all_at_once(post, attempts=len(sessions))
-    assert errors == []
-    return results
+    return post_all_at_once(parallel_app, [(session, url, data) for session in sessions])
 
 
 def _says(body: str, english: str, polish: str) -> bool:
@@ -79,7 +51,7 @@ def test_staff_publishing_at_one_moment_make_one_publication(app, parallel_app):
     change_setting(SECOND_APPROVAL_SETTING, False, None)
     form = _answers_form(closed)
     db.session.commit()
-    sessions = [_signed_in(parallel_app, person.email) for person in _staff(STAFF)]
+    sessions = [signed_in(parallel_app, person.email) for person in _staff(STAFF)]
 
     results = _race(parallel_app, sessions,
                     f"/consultations/{closed.vote.id}/results/publish", form)
@@ -101,7 +73,7 @@ def test_staff_approving_at_one_moment_publish_once(app, parallel_app):
     closed = closed_vote()
     form = _answers_form(closed)
     db.session.commit()
-    proposer = _signed_in(parallel_app, closed.staff.email)
+    proposer = signed_in(parallel_app, closed.staff.email)
     client = parallel_app.test_client()
     client.set_cookie(parallel_app.config["SESSION_COOKIE_NAME"], proposer[0])
     response = client.post(f"/consultations/{closed.vote.id}/results/publish",
@@ -109,7 +81,7 @@ def test_staff_approving_at_one_moment_publish_once(app, parallel_app):
     assert response.status_code == 303
     db.session.expire_all()
     waiting = services.pending(closed.vote.id)
-    sessions = [_signed_in(parallel_app, person.email) for person in _staff(STAFF)]
+    sessions = [signed_in(parallel_app, person.email) for person in _staff(STAFF)]
 
     results = _race(parallel_app, sessions, f"/consultations/{closed.vote.id}/results/approve",
                     {"publication_id": str(waiting.id)})
