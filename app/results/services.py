@@ -224,12 +224,18 @@ def explanations(consultation: Consultation, result: VotingResult) -> list[dict[
         return []
     out = []
     ballots = _ballots(consultation.id)
+    counted = {pool.get("district_id"): pool for pool in (result.details or {}).get("pools", [])}
     for district_id, election in votes.budget_elections(consultation, settings, ballots):
         if not election.votes:
             continue
-        outcome = engine.tally(election, result.rule)
-        share = outcome.details.get("per_voter_budget")
-        told = explain(election, outcome.selected, share if share else None)
+        pool = counted.get(district_id, {})
+        if "per_voter_budget" in pool:  # as the tally left it: no need to count again
+            selected = [str(pid) for pid in pool["selected"]]
+            share = Fraction(pool["per_voter_budget"])
+        else:
+            outcome = engine.tally(election, result.rule)
+            selected, share = list(outcome.selected), outcome.details.get("per_voter_budget")
+        told = explain(election, selected, share if share else None)
         out.append({
             "district_id": district_id, "voters": told.voters,
             "per_voter_budget": _money(told.per_voter_budget),

@@ -804,12 +804,15 @@ def _count_budget(consultation: Consultation, settings: VotingSettings,
         if election.votes:
             outcome = engine.tally(election, settings.tally_rule)
             chosen, cost = list(outcome.selected), outcome.total_cost
+            share = outcome.details.get("per_voter_budget")  # Equal Shares only
         else:
             chosen, cost = [], Fraction(0)  # nobody voted in this pool: nothing is funded
+            share = None
         votes = engine.vote_counts(election)
         selected += [int(pid) for pid in chosen]
         total += cost
         pools.append({"district_id": district_id, "budget": election.meta["budget"],
+                      **({"per_voter_budget": str(share)} if share else {}),
                       "ballots": len(election.votes),
                       "selected": [int(pid) for pid in chosen],
                       "total_cost": _fraction_text(cost),
