@@ -140,35 +140,32 @@ def publish(consultation_id: int):
     return redirect(url_for(".publish", consultation_id=consultation.id), code=303)
 
 
-@bp.route("/consultations/<int:consultation_id>/results/approve", methods=["POST"])
-@role_required(MANAGE_ROLE)
-def approve(consultation_id: int):
-    """A second staff member approves the waiting result: it is published."""
+def _on_waiting(consultation_id: int, action, done: str, endpoint: str):
+    """Approve or withdraw the waiting result (`action` from services), after confirmation."""
     consultation = _consultation(consultation_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _publish_page(consultation, form, problems=[
             _("The form has expired. Please try again.")], status=422)
     try:
-        services.approve(consultation, request.form.get("publication_id", 0, type=int), _me())
+        action(consultation, request.form.get("publication_id", 0, type=int), _me())
     except services.PublishError as error:
         return _publish_page(consultation, form, problems=[str(error)], status=409)
-    flash(_("The result is published."), "success")
-    return redirect(url_for(".show", consultation_id=consultation.id), code=303)
+    flash(done, "success")
+    return redirect(url_for(endpoint, consultation_id=consultation.id), code=303)
+
+
+@bp.route("/consultations/<int:consultation_id>/results/approve", methods=["POST"])
+@role_required(MANAGE_ROLE)
+def approve(consultation_id: int):
+    """A second staff member approves the waiting result: it is published."""
+    return _on_waiting(consultation_id, services.approve, _("The result is published."),
+                       ".show")
 
 
 @bp.route("/consultations/<int:consultation_id>/results/discard", methods=["POST"])
 @role_required(MANAGE_ROLE)
 def discard(consultation_id: int):
     """Withdraw the result waiting for approval."""
-    consultation = _consultation(consultation_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _publish_page(consultation, form, problems=[
-            _("The form has expired. Please try again.")], status=422)
-    try:
-        services.discard(consultation, request.form.get("publication_id", 0, type=int), _me())
-    except services.PublishError as error:
-        return _publish_page(consultation, form, problems=[str(error)], status=409)
-    flash(_("The proposed result is withdrawn."), "success")
-    return redirect(url_for(".publish", consultation_id=consultation.id), code=303)
+    return _on_waiting(consultation_id, services.discard,
+                       _("The proposed result is withdrawn."), ".publish")

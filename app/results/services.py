@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -441,10 +442,7 @@ def approval_pabulib(consultation: Consultation, settings, ballots,
         picked = tuple(str(pid) for pid in choices.get("proposals", []))
         if picked:
             voted.append(engine.Vote(str(number), picked))
-    counts = {str(option.proposal_id): 0 for option in options}
-    for vote in voted:
-        for pid in vote.projects:
-            counts[pid] += 1
+    counts = Counter(pid for vote in voted for pid in vote.projects)
     selected = {int(pid) for pid in snapshot.get("selected", [])}
     meta = {**_file_meta(consultation), "num_projects": str(len(options)),
             "num_votes": str(len(voted)), "budget": str(winners), "vote_type": "approval",
